@@ -1,0 +1,76 @@
+package io.newspush;
+
+import io.newspush.config.Config;
+import io.newspush.config.ConfigException;
+import io.newspush.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar newspush.jar [--config FILE] [--demo]}. Exit codes: 0 after a clean shutdown,
+ * 2 for bad arguments or configuration, 1 when the server could not start.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    Optional<Path> configFile = Optional.empty();
+    boolean demo = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--demo" -> demo = true;
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            fail(2, "--config needs a file");
+          }
+          configFile = Optional.of(Path.of(args[++i]));
+        }
+        case "--help", "-h" -> {
+          System.out.println("usage: java -jar newspush.jar [--config FILE] [--demo]");
+          return;
+        }
+        default -> fail(2, "unknown argument " + args[i] + " (try --help)");
+      }
+    }
+    Config config;
+    try {
+      config = ConfigLoader.load(configFile, System.getenv());
+    } catch (ConfigException e) {
+      fail(2, e.getMessage());
+      return;
+    }
+    if (demo) {
+      config = config.withDemo(true);
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Server server;
+    try {
+      server = Server.start(config);
+    } catch (RuntimeException e) {
+      log.error("newspush could not start: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      server.close();
+      log.info("stopped");
+    }, "newspush-shutdown"));
+    String base = "http://localhost:" + config.http().port();
+    log.info("newspush listening on {}:{} | database: {} | data: {} | gateways: {} | demo: {}",
+        config.http().host(), config.http().port(), server.databaseDescription(),
+        config.dataDir().toAbsolutePath().normalize(), config.http().gateways(), config.demo().enabled() ? "on" : "off");
+    log.info("live feed {}/ | SSE {}/v1/sse?topics=** | WebSocket ws://localhost:{}/v1/ws?topics=** | publish POST {}/v1/articles | health {}/health/ready",
+        base, base, config.http().port(), base, base);
+    if (config.publisherToken().isEmpty()) {
+      log.info("publisher token (kept in {}): {}", config.dataDir().resolve("publisher-token"), server.publisherToken());
+    }
+  }
+
+  private static void fail(int code, String message) {
+    System.err.println("newspush: " + message);
+    System.exit(code);
+  }
+}

@@ -1,0 +1,152 @@
+package io.newspush;
+
+import io.newspush.article.DraftParser;
+import io.newspush.auth.PublisherTokens;
+import io.newspush.config.Config;
+import io.newspush.demo.DemoPublisher;
+import io.newspush.feed.Feed;
+import io.newspush.feed.FeedStatus;
+import io.newspush.feed.FeedWatcher;
+import io.newspush.gateway.GatewayVerticle;
+import io.newspush.ops.Health;
+import io.newspush.store.ArticleStore;
+import io.newspush.store.EmbeddedDatabase;
+import io.newspush.store.Migrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Wires one node: database (embedded or external), migrations, the feed watcher, the gateways and
+ * optionally the demo publisher. {@link #start} blocks until the node serves; {@link #close} until
+ * it has told its clients and let go of everything.
+ */
+public final class Server implements AutoCloseable {
+  private final Vertx vertx;
+  private final Optional<EmbeddedDatabase> embedded;
+  private final Pool pool;
+  private final String databaseDescription;
+  private final String publisherToken;
+  private final FeedStatus feedStatus;
+  private final List<String> gatewayIds;
+  private final Config config;
+
+  private Server(Vertx vertx, Optional<EmbeddedDatabase> embedded, Pool pool, String databaseDescription,
+                 String publisherToken, FeedStatus feedStatus, List<String> gatewayIds, Config config) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.pool = pool;
+    this.databaseDescription = databaseDescription;
+    this.publisherToken = publisherToken;
+    this.feedStatus = feedStatus;
+    this.gatewayIds = gatewayIds;
+    this.config = config;
+  }
+
+  public static Server start(Config config) {
+    Optional<EmbeddedDatabase> embedded = config.database().url().isPresent()
+        ? Optional.empty()
+        : Optional.of(EmbeddedDatabase.start(config.dataDir()));
+    String url = config.database().url().orElseGet(() -> embedded.get().url());
+    Vertx vertx = Vertx.vertx();
+    try {
+      PgConnectOptions connect = connectOptions(url);
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.database().poolSize()))
+          .connectingTo(connect)
+          .using(vertx)
+          .build();
+      await(Migrations.apply(pool, Migrations.bundled()));
+      String token = PublisherTokens.configuredOrGenerated(config.publisherToken(), config.dataDir());
+      ArticleStore store = new ArticleStore(pool);
+      FeedStatus feedStatus = new FeedStatus();
+      Feed feed = new Feed(vertx);
+      await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus)));
+      Health health = new Health(pool, feedStatus);
+      PublisherTokens publishers = new PublisherTokens(List.of(token));
+      String gateways = await(vertx.deployVerticle(
+          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, health),
+          new DeploymentOptions().setInstances(config.http().gateways())));
+      if (config.demo().enabled()) {
+        await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));
+      }
+      String description = embedded.map(db -> "embedded PostgreSQL in " + db.directory()).orElse(withoutPassword(url));
+      return new Server(vertx, embedded, pool, description, token, feedStatus, List.of(gateways), config);
+    } catch (RuntimeException e) {
+      await(vertx.close());
+      embedded.ifPresent(EmbeddedDatabase::close);
+      throw e;
+    }
+  }
+
+  static PgConnectOptions connectOptions(String url) {
+    String normalised = url.startsWith("postgres://") ? "postgresql://" + url.substring("postgres://".length()) : url;
+    return PgConnectOptions.fromUri(normalised).setPipeliningLimit(256);
+  }
+
+  static String withoutPassword(String url) {
+    return url.replaceFirst("//([^:/@]+):[^@]*@", "//$1:***@");
+  }
+
+  public String databaseDescription() {
+    return databaseDescription;
+  }
+
+  public String publisherToken() {
+    return publisherToken;
+  }
+
+  public FeedStatus feedStatus() {
+    return feedStatus;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Undeploys the gateways first, so WebSocket clients hear 1001 and SSE streams end cleanly. */
+  @Override
+  public void close() {
+    try {
+      for (String id : gatewayIds) {
+        await(vertx.undeploy(id));
+      }
+    } finally {
+      await(vertx.close());
+      embedded.ifPresent(EmbeddedDatabase::close);
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    CompletableFuture<T> result = future.toCompletionStage().toCompletableFuture();
+    try {
+      return result.get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting or stopping", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out while starting or stopping", e);
+    }
+  }
+}

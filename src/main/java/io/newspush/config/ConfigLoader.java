@@ -1,0 +1,133 @@
+package io.newspush.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the {@link Config}: the defaults documented in {@code conf/newspush.json} (bundled in the
+ * jar), then an optional config file, then {@code NEWSPUSH_*} environment variables.
+ */
+public final class ConfigLoader {
+  private static final String DEFAULTS = "/conf/newspush.json";
+
+  private ConfigLoader() {}
+
+  public static Config load(Optional<Path> file, Map<String, String> environment) {
+    Map<String, Object> merged = defaults();
+    file.ifPresent(path -> merged.putAll(known(readFile(path), merged, "in " + path)));
+    for (String key : merged.keySet()) {
+      String override = environment.get(Settings.environmentName(key));
+      if (override != null) {
+        merged.put(key, override);
+      }
+    }
+    return build(new Settings(merged));
+  }
+
+  /** Every setting with its default, in the documented order. */
+  public static Map<String, Object> defaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS + " is missing from the classpath");
+      }
+      JsonObject json = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      Map<String, Object> values = new LinkedHashMap<>();
+      json.forEach(e -> {
+        if (!e.getKey().startsWith("_")) {
+          values.put(e.getKey(), e.getValue());
+        }
+      });
+      return values;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonObject readFile(Path path) {
+    try {
+      return new JsonObject(Files.readString(path));
+    } catch (IOException e) {
+      throw new ConfigException("config file " + path + " cannot be read: " + e.getMessage());
+    } catch (DecodeException e) {
+      throw new ConfigException("config file " + path + " is not a JSON object: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> known(JsonObject json, Map<String, Object> defaults, String where) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    json.forEach(e -> {
+      if (e.getKey().startsWith("_")) {
+        return;
+      }
+      if (!defaults.containsKey(e.getKey())) {
+        throw new ConfigException("unknown setting " + e.getKey() + " " + where);
+      }
+      values.put(e.getKey(), e.getValue());
+    });
+    return values;
+  }
+
+  private static Config build(Settings s) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int gateways = s.integer("http.gateways", 0, 1024);
+    String dbUrl = s.string("db.url");
+    if (dbUrl != null && !dbUrl.isBlank()
+        && !(dbUrl.startsWith("postgresql://") || dbUrl.startsWith("postgres://"))) {
+      throw new ConfigException("setting db.url must start with postgresql://, got a value that does not");
+    }
+    String token = s.string("publisher.token");
+    if (token != null && !token.isEmpty() && token.length() < 16) {
+      throw new ConfigException("setting publisher.token must be at least 16 characters");
+    }
+    int historyMax = s.integer("limits.history_max", 1, 10_000);
+    return new Config(
+        new Config.Http(
+            s.nonBlank("http.host"),
+            s.integer("http.port", 0, 65535),
+            gateways == 0 ? cores : gateways,
+            list(s.nonBlank("http.cors_origins"))),
+        new Config.Database(
+            dbUrl == null || dbUrl.isBlank() ? Optional.empty() : Optional.of(dbUrl.trim()),
+            s.integer("db.pool_size", 1, 256)),
+        Path.of(s.nonBlank("data.dir")),
+        token == null || token.isEmpty() ? Optional.empty() : Optional.of(token),
+        new Config.Feed(
+            Duration.ofMillis(s.longValue("feed.poll_ms", 50, 3_600_000)),
+            Duration.ofHours(s.longValue("feed.retention_hours", 1, 24 * 365)),
+            s.integer("feed.retention_min_articles", 0, Integer.MAX_VALUE)),
+        new Config.Sse(
+            Duration.ofSeconds(s.longValue("sse.ping_seconds", 1, 3600)),
+            Duration.ofMillis(s.longValue("sse.retry_ms", 0, 3_600_000))),
+        new Config.WebSocket(
+            Duration.ofSeconds(s.longValue("ws.ping_seconds", 1, 3600)),
+            s.integer("ws.max_message_bytes", 256, 16 * 1024 * 1024)),
+        new Config.Limits(
+            s.integer("limits.patterns", 1, 10_000),
+            s.longValue("limits.queue_bytes", 1024, 1L << 34),
+            s.integer("limits.queue_articles", 1, 1_000_000),
+            s.integer("limits.publish_bytes", 1024, 64 * 1024 * 1024),
+            s.integer("limits.connections", 0, Integer.MAX_VALUE),
+            s.integer("limits.connections_per_address", 0, Integer.MAX_VALUE),
+            Math.min(s.integer("limits.history_default", 1, 10_000), historyMax),
+            historyMax),
+        new Config.Demo(
+            s.bool("demo.enabled"),
+            Duration.ofMillis(s.longValue("demo.interval_ms", 10, 3_600_000))));
+  }
+
+  private static List<String> list(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+}

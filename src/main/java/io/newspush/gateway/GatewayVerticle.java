@@ -1,0 +1,127 @@
+package io.newspush.gateway;
+
+import io.newspush.article.DraftParser;
+import io.newspush.auth.PublisherTokens;
+import io.newspush.config.Config;
+import io.newspush.feed.Feed;
+import io.newspush.feed.FeedStatus;
+import io.newspush.feed.Replay;
+import io.newspush.ops.Health;
+import io.newspush.store.ArticleStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.time.Instant;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance per event loop, all sharing the HTTP port. Each owns its subscribers and their
+ * index outright and receives every feed article once, already encoded.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private final Config config;
+  private final Feed feed;
+  private final FeedStatus feedStatus;
+  private final ArticleStore store;
+  private final PublisherTokens publishers;
+  private final Health health;
+
+  private Fanout fanout;
+  private HttpServer server;
+
+  public GatewayVerticle(Config config, Feed feed, FeedStatus feedStatus, ArticleStore store,
+                         PublisherTokens publishers, Health health) {
+    this.config = config;
+    this.feed = feed;
+    this.feedStatus = feedStatus;
+    this.store = store;
+    this.publishers = publishers;
+    this.health = health;
+  }
+
+  @Override
+  public Future<?> start() {
+    fanout = new Fanout(feedStatus.head());
+    Replay replay = new Replay(store);
+    return feed.consume(fanout::deliver).completion().compose(registered -> {
+      vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
+      vertx.setPeriodic(config.webSocket().pingInterval().toMillis(), id -> pingWebSockets());
+      server = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(config.http().host())
+          .setPort(config.http().port())
+          .setTcpNoDelay(true)
+          .setMaxWebSocketMessageSize(config.webSocket().maxMessageBytes())
+          .setMaxWebSocketFrameSize(config.webSocket().maxMessageBytes()));
+      return server.requestHandler(router(replay)).listen();
+    });
+  }
+
+  /** Tells every client the server is going away before the port closes. */
+  @Override
+  public Future<?> stop() {
+    for (Connection connection : fanout.connections()) {
+      if (connection instanceof WsConnection ws) {
+        ws.goAway();
+      } else if (connection instanceof SseConnection sse) {
+        sse.closed(true);
+        sse.end();
+      }
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Router router(Replay replay) {
+    Router router = Router.router(vertx);
+    router.route("/v1/*").handler(cors());
+
+    PublishHandler publish = new PublishHandler(publishers, new DraftParser(Instant::now), store, config.limits().publishBytes());
+    router.post("/v1/articles").handler(publish::authorise).handler(publish::readBody);
+    router.get("/v1/articles").handler(new HistoryHandler(store, config.limits())::handle);
+    router.get("/v1/sse").handler(new SseEndpoint(fanout, replay, config)::handle);
+    router.get("/v1/ws").handler(new WebSocketEndpoint(fanout, replay, config)::handle);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
+
+    router.route().last().handler(ctx -> ErrorReply.send(ctx.response(), 404, "not_found", "no such endpoint"));
+    router.errorHandler(400, ctx -> ErrorReply.send(ctx.response(), 400, "bad_request", "the request could not be read"));
+    router.errorHandler(405, ctx -> ErrorReply.send(ctx.response(), 405, "method_not_allowed", "this endpoint does not take that method"));
+    router.errorHandler(500, ctx -> {
+      LOG.error("unexpected failure on {}", ctx.request().path(), ctx.failure());
+      ErrorReply.send(ctx.response(), 500, "internal_error", "the server failed to handle this request");
+    });
+    return router;
+  }
+
+  private CorsHandler cors() {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID"))
+        .exposedHeaders(Set.of("Location"));
+    return config.http().anyOrigin() ? cors.addOrigin("*") : cors.addOrigins(config.http().corsOrigins());
+  }
+
+  private void pingSse() {
+    for (Connection connection : fanout.connections()) {
+      if (connection instanceof SseConnection sse) {
+        sse.ping();
+      }
+    }
+  }
+
+  private void pingWebSockets() {
+    long interval = config.webSocket().pingInterval().toNanos();
+    for (Connection connection : fanout.connections()) {
+      if (connection instanceof WsConnection ws) {
+        ws.ping(interval);
+      }
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package io.newspush.gateway;
+
+import io.newspush.config.Config;
+import io.newspush.feed.EncodedArticle;
+import io.newspush.feed.Replay;
+import io.newspush.topic.Pattern;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A WebSocket subscriber: JSON ops in, JSON messages out, one text frame each. */
+final class WsConnection extends Connection {
+  private static final Buffer PING = Buffer.buffer("newspush");
+  private static final Buffer PONG = new JsonObject().put("type", "pong").toBuffer();
+  static final short GOING_AWAY = 1001;
+  static final short POLICY_VIOLATION = 1008;
+  static final short TRY_AGAIN_LATER = 1013;
+
+  private final ServerWebSocket socket;
+  private final Fanout fanout;
+  private final int maxPatterns;
+  private long lastHeardNanos = System.nanoTime();
+
+  WsConnection(ServerWebSocket socket, Fanout fanout, Replay replay, Config.Limits limits) {
+    super(fanout, replay, limits);
+    this.socket = socket;
+    this.fanout = fanout;
+    this.maxPatterns = limits.patterns();
+  }
+
+  void start() {
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(data -> error("unsupported_frame", "send JSON in text frames; binary frames are not understood"));
+    socket.pongHandler(data -> heard());
+  }
+
+  /** Handles {@code subscribe}: new patterns join the stream; {@code since} resumes a fresh one. */
+  void subscribe(List<Pattern> requested, Long since) {
+    List<Pattern> added = new ArrayList<>();
+    for (Pattern pattern : requested) {
+      if (!patterns().contains(pattern)) {
+        added.add(pattern);
+      }
+    }
+    if (patterns().size() + added.size() > maxPatterns) {
+      throw SubscriptionRequest.tooMany(patterns().size() + added.size(), maxPatterns);
+    }
+    Long resumeFrom = since;
+    if (since != null && started() && !patterns().isEmpty()) {
+      if (since < position()) {
+        throw new BadRequest(400, "since_conflict", "this connection has already been sent articles up to seq "
+            + position() + "; open a new connection to resume from an earlier seq");
+      }
+      resumeFrom = null;
+    }
+    JsonArray topics = new JsonArray();
+    requested.forEach(pattern -> topics.add(pattern.text()));
+    send(new JsonObject().put("type", "subscribed").put("topics", topics).put("seq", fanout.head()));
+    follow(added, resumeFrom);
+  }
+
+  private void onText(String text) {
+    heard();
+    JsonObject message;
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(text);
+      if (!(value instanceof JsonObject object)) {
+        error("invalid_message", "each message must be a JSON object with an op");
+        return;
+      }
+      message = object;
+    } catch (DecodeException e) {
+      error("invalid_json", "the message is not valid JSON");
+      return;
+    }
+    try {
+      Object op = message.getValue("op");
+      if ("subscribe".equals(op)) {
+        subscribe(SubscriptionRequest.patterns(stringList(message.getValue("topics")), maxPatterns), since(message.getValue("since")));
+      } else if ("unsubscribe".equals(op)) {
+        List<Pattern> patterns = SubscriptionRequest.patterns(stringList(message.getValue("topics")), Integer.MAX_VALUE);
+        unfollow(patterns);
+        JsonArray topics = new JsonArray();
+        patterns.forEach(pattern -> topics.add(pattern.text()));
+        send(new JsonObject().put("type", "unsubscribed").put("topics", topics));
+      } else if ("ping".equals(op)) {
+        socket.writeFrame(textFrame(PONG));
+      } else {
+        error("unknown_op", "op must be subscribe, unsubscribe or ping");
+      }
+    } catch (BadRequest e) {
+      error(e.code(), e.getMessage());
+    }
+  }
+
+  private static List<String> stringList(Object value) {
+    if (!(value instanceof JsonArray array)) {
+      throw new BadRequest(400, "missing_topics", "topics must be an array of pattern strings");
+    }
+    List<String> strings = new ArrayList<>(array.size());
+    for (Object item : array) {
+      if (!(item instanceof String text)) {
+        throw new BadRequest(400, "invalid_pattern", "topics must contain only strings");
+      }
+      strings.add(text);
+    }
+    return strings;
+  }
+
+  private static Long since(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number number && !(value instanceof Double || value instanceof Float)
+        && number.longValue() >= 0 && number.toString().equals(Long.toString(number.longValue()))) {
+      return number.longValue();
+    }
+    throw SubscriptionRequest.invalidSince();
+  }
+
+  private void heard() {
+    lastHeardNanos = System.nanoTime();
+  }
+
+  /** Sends a ping, or closes the connection if the last two went unanswered. */
+  void ping(long intervalNanos) {
+    if (closed()) {
+      return;
+    }
+    if (System.nanoTime() - lastHeardNanos > 2 * intervalNanos) {
+      closed(true);
+      socket.close(GOING_AWAY, "ping timeout");
+    } else {
+      socket.writePing(PING);
+    }
+  }
+
+  void error(String code, String message) {
+    send(new JsonObject().put("type", "error").put("code", code).put("message", message));
+  }
+
+  private void send(JsonObject message) {
+    if (!closed()) {
+      socket.writeFrame(textFrame(message.toBuffer()));
+    }
+  }
+
+  @Override
+  Future<Void> writeArticle(EncodedArticle article) {
+    return socket.writeFrame(textFrame(article.wsMessage()));
+  }
+
+  /** A text frame over the shared, already encoded payload: no per-connection copy or re-encoding. */
+  private static WebSocketFrameImpl textFrame(Buffer payload) {
+    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) payload).getByteBuf(), true);
+  }
+
+  @Override
+  void writeReset(String reason, long seq) {
+    send(new JsonObject().put("type", "reset").put("reason", reason).put("seq", seq));
+  }
+
+  @Override
+  boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  void whenDrained(Runnable action) {
+    if (!socket.writeQueueFull()) {
+      action.run();
+    } else {
+      socket.drainHandler(v -> {
+        socket.drainHandler(null);
+        action.run();
+      });
+    }
+  }
+
+  @Override
+  void closeSlowConsumer() {
+    socket.close(POLICY_VIOLATION, "slow consumer");
+  }
+
+  @Override
+  void closeUnavailable(String message) {
+    error("unavailable", message);
+    socket.close(TRY_AGAIN_LATER, "try again later");
+  }
+
+  void goAway() {
+    closed(true);
+    socket.close(GOING_AWAY, "server shutting down");
+  }
+}
