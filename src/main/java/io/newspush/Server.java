@@ -81,7 +81,7 @@ public final class Server implements AutoCloseable {
       if (config.demo().enabled()) {
         await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));
       }
-      String description = embedded.map(db -> "embedded PostgreSQL in " + db.directory()).orElse(withoutPassword(url));
+      String description = embedded.map(db -> "embedded PostgreSQL " + db.url() + " (files in " + db.directory() + ")").orElse(withoutPassword(url));
       return new Server(vertx, embedded, pool, description, token, feedStatus, List.of(gateways), config);
     } catch (RuntimeException e) {
       await(vertx.close());

@@ -7,7 +7,6 @@ import io.newspush.topic.InvalidTopicException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class FeedWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FeedWatcher.class);
   private static final int PAGE = 500;
-  private static final long MAX_BACKOFF_MS = 5_000;
 
   private final Feed feed;
   private final ArticleStore store;
@@ -28,7 +26,8 @@ public final class FeedWatcher extends VerticleBase {
   private final Config.Feed config;
   private final FeedStatus status;
 
-  private PgSubscriber subscriber;
+  private Listener listener;
+  private boolean connectedBefore;
   private long lastEmitted;
   private boolean pumping;
   private boolean pumpAgain;
@@ -46,47 +45,33 @@ public final class FeedWatcher extends VerticleBase {
     return store.head().compose(head -> {
       lastEmitted = head;
       status.head(head);
-      subscriber = PgSubscriber.subscriber(vertx, listenOptions)
-          .reconnectPolicy(attempt -> Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt, 6)));
-      subscriber.closeHandler(v -> {
-        status.listening(false);
-        LOG.warn("LISTEN connection to PostgreSQL lost; reconnecting");
-      });
-      subscriber.channel("newspush_pending").handler(payload -> pump());
-      subscriber.channel("newspush_seq")
-          .handler(payload -> pump())
-          .subscribeHandler(v -> onListening());
+      listener = new Listener(vertx, listenOptions, List.of("newspush_pending", "newspush_seq"),
+          this::pump, this::onListening, this::onListenLost);
       vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
       vertx.setPeriodic(60_000, id -> prune());
-      return connect();
+      return listener.start();
     });
   }
 
   @Override
   public Future<?> stop() {
-    return subscriber == null ? Future.succeededFuture() : subscriber.close();
-  }
-
-  private Future<Void> connect() {
-    return subscriber.connect().recover(failure -> {
-      LOG.warn("LISTEN connection failed ({}); retrying", failure.getMessage());
-      return Future.<Void>future(p -> vertx.setTimer(1_000, id -> p.complete()))
-          .compose(v -> connect());
-    });
+    return listener == null ? Future.succeededFuture() : listener.stop();
   }
 
   private void onListening() {
-    if (status.listening()) {
-      return;
-    }
-    if (status.head() > 0 || lastEmitted > 0) {
+    if (connectedBefore) {
       status.reconnected();
     }
+    connectedBefore = true;
     status.listening(true);
-    LOG.info("listening for new articles from seq {}", lastEmitted);
+    LOG.info("listening for new articles after seq {}", lastEmitted);
     // Notifications sent while the connection was down are gone: read the table to catch up.
-    status.caughtUp(false);
     pump();
+  }
+
+  private void onListenLost() {
+    status.listening(false);
+    status.caughtUp(false);
   }
 
   /** Runs the sequencer and emits what it stamped; calls arriving meanwhile fold into one rerun. */

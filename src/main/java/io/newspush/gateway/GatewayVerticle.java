@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Instant;
 import java.util.Set;
@@ -82,8 +83,11 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route("/v1/*").handler(cors());
 
-    PublishHandler publish = new PublishHandler(publishers, new DraftParser(Instant::now), store, config.limits().publishBytes());
-    router.post("/v1/articles").handler(publish::authorise).handler(publish::readBody);
+    PublishHandler publish = new PublishHandler(publishers, new DraftParser(Instant::now), store);
+    router.post("/v1/articles")
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().publishBytes()))
+        .handler(publish::authorise)
+        .handler(publish::publish);
     router.get("/v1/articles").handler(new HistoryHandler(store, config.limits())::handle);
     router.get("/v1/sse").handler(new SseEndpoint(fanout, replay, config)::handle);
     router.get("/v1/ws").handler(new WebSocketEndpoint(fanout, replay, config)::handle);
@@ -91,6 +95,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
 
     router.route().last().handler(ctx -> ErrorReply.send(ctx.response(), 404, "not_found", "no such endpoint"));
+    router.errorHandler(413, ctx -> ErrorReply.send(ctx.response(), 413, "body_too_large",
+        "the body is larger than " + config.limits().publishBytes() + " bytes; nothing was stored"));
     router.errorHandler(400, ctx -> ErrorReply.send(ctx.response(), 400, "bad_request", "the request could not be read"));
     router.errorHandler(405, ctx -> ErrorReply.send(ctx.response(), 405, "method_not_allowed", "this endpoint does not take that method"));
     router.errorHandler(500, ctx -> {

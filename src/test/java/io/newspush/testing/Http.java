@@ -15,7 +15,7 @@ public final class Http {
   private final int port;
 
   public Http(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient();
+    this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     this.port = port;
   }
 
