@@ -7,8 +7,10 @@ import io.newspush.demo.DemoPublisher;
 import io.newspush.feed.Feed;
 import io.newspush.feed.FeedStatus;
 import io.newspush.feed.FeedWatcher;
+import io.newspush.gateway.ConnectionLimiter;
 import io.newspush.gateway.GatewayVerticle;
 import io.newspush.ops.Health;
+import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
 import io.newspush.store.EmbeddedDatabase;
 import io.newspush.store.Migrations;
@@ -71,12 +73,15 @@ public final class Server implements AutoCloseable {
       String token = PublisherTokens.configuredOrGenerated(config.publisherToken(), config.dataDir());
       ArticleStore store = new ArticleStore(pool);
       FeedStatus feedStatus = new FeedStatus();
+      Metrics metrics = new Metrics();
+      metrics.feedReadings(feedStatus::head, feedStatus::lag, feedStatus::reconnects);
       Feed feed = new Feed(vertx);
-      await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus)));
+      await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus, metrics)));
       Health health = new Health(pool, feedStatus);
       PublisherTokens publishers = new PublisherTokens(List.of(token));
+      ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), metrics);
       String gateways = await(vertx.deployVerticle(
-          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, health),
+          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, health, metrics, limiter),
           new DeploymentOptions().setInstances(config.http().gateways())));
       if (config.demo().enabled()) {
         await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));

@@ -27,7 +27,7 @@ public record Config(
 
   public record Limits(
       int patterns, long queueBytes, int queueArticles, int publishBytes,
-      int connections, int connectionsPerAddress, int historyDefault, int historyMax) {}
+      int connections, int connectionsPerAddress, int clientMessagesPerSecond, int historyDefault, int historyMax) {}
 
   public record Demo(boolean enabled, Duration interval) {}
 

@@ -120,6 +120,7 @@ public final class ConfigLoader {
             s.integer("limits.publish_bytes", 1024, 64 * 1024 * 1024),
             s.integer("limits.connections", 0, Integer.MAX_VALUE),
             s.integer("limits.connections_per_address", 0, Integer.MAX_VALUE),
+            s.integer("limits.client_messages_per_second", 1, 100_000),
             Math.min(s.integer("limits.history_default", 1, 10_000), historyMax),
             historyMax),
         new Config.Demo(

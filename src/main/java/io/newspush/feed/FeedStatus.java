@@ -9,11 +9,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FeedStatus {
   private final AtomicLong head = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong databaseHead = new AtomicLong();
   private volatile boolean listening;
   private volatile boolean caughtUp;
 
   public long head() {
     return head.get();
+  }
+
+  /** Sequenced articles this node's feed has not emitted yet (as of the last check). */
+  public long lag() {
+    return Math.max(0, databaseHead.get() - head.get());
   }
 
   public boolean ready() {
@@ -30,6 +36,10 @@ public final class FeedStatus {
 
   void head(long seq) {
     head.set(seq);
+  }
+
+  void databaseHead(long seq) {
+    databaseHead.set(seq);
   }
 
   void listening(boolean value) {

@@ -2,6 +2,7 @@ package io.newspush.feed;
 
 import io.newspush.article.Article;
 import io.newspush.config.Config;
+import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
 import io.newspush.topic.InvalidTopicException;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ public final class FeedWatcher extends VerticleBase {
   private final PgConnectOptions listenOptions;
   private final Config.Feed config;
   private final FeedStatus status;
+  private final Metrics metrics;
 
   private Listener listener;
   private boolean connectedBefore;
@@ -32,7 +34,9 @@ public final class FeedWatcher extends VerticleBase {
   private boolean pumping;
   private boolean pumpAgain;
 
-  public FeedWatcher(Feed feed, ArticleStore store, PgConnectOptions listenOptions, Config.Feed config, FeedStatus status) {
+  public FeedWatcher(Feed feed, ArticleStore store, PgConnectOptions listenOptions, Config.Feed config,
+                     FeedStatus status, Metrics metrics) {
+    this.metrics = metrics;
     this.feed = feed;
     this.store = store;
     this.listenOptions = listenOptions;
@@ -47,7 +51,10 @@ public final class FeedWatcher extends VerticleBase {
       status.head(head);
       listener = new Listener(vertx, listenOptions, List.of("newspush_pending", "newspush_seq"),
           this::pump, this::onListening, this::onListenLost);
-      vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
+      vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
+        pump();
+        store.head().onSuccess(status::databaseHead);
+      });
       vertx.setPeriodic(60_000, id -> prune());
       return listener.start();
     });
@@ -109,6 +116,7 @@ public final class FeedWatcher extends VerticleBase {
     for (Article article : articles) {
       try {
         feed.emit(EncodedArticle.of(article));
+        metrics.feedEmitted();
       } catch (InvalidTopicException e) {
         // A row written around the API can carry a topic no pattern can name; it stays readable
         // in history, and must not stall the feed for everyone else.

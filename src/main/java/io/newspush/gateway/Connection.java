@@ -3,6 +3,7 @@ package io.newspush.gateway;
 import io.newspush.config.Config;
 import io.newspush.feed.EncodedArticle;
 import io.newspush.feed.Replay;
+import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
 import io.vertx.core.Future;
 import java.util.ArrayDeque;
@@ -24,6 +25,10 @@ abstract class Connection {
   private final Fanout fanout;
   private final Replay replay;
   private final Config.Limits limits;
+  private final Metrics metrics;
+  private final Metrics.Transport transport;
+  private final ConnectionLimiter limiter;
+  private final String address;
   private final Set<Pattern> patterns = new LinkedHashSet<>();
   /** The last seq sent, or where the stream starts; -1 until the first subscription. */
   private long position = -1;
@@ -33,10 +38,17 @@ abstract class Connection {
   private int queuedArticles;
   private boolean closed;
 
-  Connection(Fanout fanout, Replay replay, Config.Limits limits) {
-    this.fanout = fanout;
-    this.replay = replay;
-    this.limits = limits;
+  /** Call only after {@code address} has a slot in the context's limiter; closing releases it. */
+  Connection(GatewayContext context, Metrics.Transport transport, String address) {
+    this.fanout = context.fanout();
+    this.replay = context.replay();
+    this.limits = context.config().limits();
+    this.metrics = context.metrics();
+    this.limiter = context.limiter();
+    this.transport = transport;
+    this.address = address;
+    fanout.open(this);
+    metrics.connectionOpened(transport);
   }
 
   abstract Future<Void> writeArticle(EncodedArticle article);
@@ -73,6 +85,7 @@ abstract class Connection {
   final void follow(Collection<Pattern> added, Long since) {
     patterns.addAll(added);
     fanout.subscribe(this, added);
+    metrics.patternsSubscribed(added.size());
     if (since != null) {
       replayAfter(since);
     } else if (!started()) {
@@ -81,16 +94,25 @@ abstract class Connection {
   }
 
   final void unfollow(Collection<Pattern> removed) {
-    patterns.removeAll(removed);
-    fanout.unsubscribe(this, removed);
+    for (Pattern pattern : removed) {
+      if (patterns.remove(pattern)) {
+        fanout.unsubscribe(this, List.of(pattern));
+        metrics.patternsSubscribed(-1);
+      }
+    }
   }
 
-  final void closed(boolean value) {
-    closed = value;
+  /** Forgets the connection everywhere; safe to call again when the socket's close event follows. */
+  final void release() {
     if (closed) {
-      heldBack = null;
-      fanout.close(this);
+      return;
     }
+    closed = true;
+    heldBack = null;
+    metrics.patternsSubscribed(-patterns.size());
+    fanout.close(this);
+    limiter.release(address);
+    metrics.connectionClosed(transport);
   }
 
   /** A live article from the feed; may be offered more than once when several patterns match. */
@@ -121,7 +143,8 @@ abstract class Connection {
   private void send(EncodedArticle article) {
     int bytes = article.sseEvent().length();
     if (queuedArticles + 1 > limits.queueArticles() || queuedBytes + bytes > limits.queueBytes()) {
-      closed(true);
+      release();
+      metrics.slowConsumerClosed(transport);
       closeSlowConsumer();
       return;
     }
@@ -131,6 +154,9 @@ abstract class Connection {
     writeArticle(article).onComplete(written -> {
       queuedArticles--;
       queuedBytes -= bytes;
+      if (written.succeeded()) {
+        metrics.delivered(transport, article.visibleAtNanos());
+      }
     });
   }
 
@@ -142,7 +168,7 @@ abstract class Connection {
         return;
       }
       if (bounds.failed()) {
-        closed(true);
+        release();
         closeUnavailable("the article store is unavailable; retry shortly");
         return;
       }
@@ -168,7 +194,7 @@ abstract class Connection {
         return;
       }
       if (result.failed()) {
-        closed(true);
+        release();
         closeUnavailable("the article store is unavailable; resume again shortly");
         return;
       }

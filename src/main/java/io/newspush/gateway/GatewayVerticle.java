@@ -7,6 +7,7 @@ import io.newspush.feed.Feed;
 import io.newspush.feed.FeedStatus;
 import io.newspush.feed.Replay;
 import io.newspush.ops.Health;
+import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,24 +35,28 @@ public final class GatewayVerticle extends VerticleBase {
   private final ArticleStore store;
   private final PublisherTokens publishers;
   private final Health health;
+  private final Metrics metrics;
+  private final ConnectionLimiter limiter;
 
   private Fanout fanout;
   private HttpServer server;
 
   public GatewayVerticle(Config config, Feed feed, FeedStatus feedStatus, ArticleStore store,
-                         PublisherTokens publishers, Health health) {
+                         PublisherTokens publishers, Health health, Metrics metrics, ConnectionLimiter limiter) {
     this.config = config;
     this.feed = feed;
     this.feedStatus = feedStatus;
     this.store = store;
     this.publishers = publishers;
     this.health = health;
+    this.metrics = metrics;
+    this.limiter = limiter;
   }
 
   @Override
   public Future<?> start() {
     fanout = new Fanout(feedStatus.head());
-    Replay replay = new Replay(store);
+    GatewayContext context = new GatewayContext(fanout, new Replay(store), config, metrics, limiter);
     return feed.consume(fanout::deliver).completion().compose(registered -> {
       vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
       vertx.setPeriodic(config.webSocket().pingInterval().toMillis(), id -> pingWebSockets());
@@ -61,7 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
           .setTcpNoDelay(true)
           .setMaxWebSocketMessageSize(config.webSocket().maxMessageBytes())
           .setMaxWebSocketFrameSize(config.webSocket().maxMessageBytes()));
-      return server.requestHandler(router(replay)).listen();
+      return server.requestHandler(router(context)).listen();
     });
   }
 
@@ -72,14 +77,14 @@ public final class GatewayVerticle extends VerticleBase {
       if (connection instanceof WsConnection ws) {
         ws.goAway();
       } else if (connection instanceof SseConnection sse) {
-        sse.closed(true);
+        sse.release();
         sse.end();
       }
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private Router router(Replay replay) {
+  private Router router(GatewayContext context) {
     Router router = Router.router(vertx);
     router.route("/v1/*").handler(cors());
 
@@ -89,10 +94,11 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(publish::authorise)
         .handler(publish::publish);
     router.get("/v1/articles").handler(new HistoryHandler(store, config.limits())::handle);
-    router.get("/v1/sse").handler(new SseEndpoint(fanout, replay, config)::handle);
-    router.get("/v1/ws").handler(new WebSocketEndpoint(fanout, replay, config)::handle);
+    router.get("/v1/sse").handler(new SseEndpoint(context)::handle);
+    router.get("/v1/ws").handler(new WebSocketEndpoint(context)::handle);
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
+    router.get("/metrics").handler(metrics::scrape);
 
     router.route().last().handler(ctx -> ErrorReply.send(ctx.response(), 404, "not_found", "no such endpoint"));
     router.errorHandler(413, ctx -> ErrorReply.send(ctx.response(), 413, "body_too_large",

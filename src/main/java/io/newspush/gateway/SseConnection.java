@@ -2,7 +2,7 @@ package io.newspush.gateway;
 
 import io.newspush.config.Config;
 import io.newspush.feed.EncodedArticle;
-import io.newspush.feed.Replay;
+import io.newspush.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,8 +16,8 @@ final class SseConnection extends Connection {
   private final HttpServerRequest request;
   private final HttpServerResponse response;
 
-  SseConnection(HttpServerRequest request, Fanout fanout, Replay replay, Config.Limits limits) {
-    super(fanout, replay, limits);
+  SseConnection(HttpServerRequest request, GatewayContext context, String address) {
+    super(context, Metrics.Transport.SSE, address);
     this.request = request;
     this.response = request.response();
   }

@@ -1,7 +1,6 @@
 package io.newspush.gateway;
 
 import io.newspush.config.Config;
-import io.newspush.feed.Replay;
 import io.newspush.topic.Pattern;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -9,32 +8,31 @@ import java.util.OptionalLong;
 
 /** {@code GET /v1/sse}: validates the request fully before the stream starts, then streams. */
 final class SseEndpoint {
-  private final Fanout fanout;
-  private final Replay replay;
+  private final GatewayContext context;
   private final Config config;
 
-  SseEndpoint(Fanout fanout, Replay replay, Config config) {
-    this.fanout = fanout;
-    this.replay = replay;
-    this.config = config;
+  SseEndpoint(GatewayContext context) {
+    this.context = context;
+    this.config = context.config();
   }
 
   void handle(RoutingContext ctx) {
     List<Pattern> patterns;
     OptionalLong since;
+    String address = ClientAddress.of(ctx.request());
     try {
       patterns = SubscriptionRequest.patternsFromQuery(ctx.request().getParam("topics"), config.limits().patterns());
       String lastEventId = ctx.request().getHeader("Last-Event-ID");
       since = lastEventId != null && !lastEventId.isBlank()
           ? SubscriptionRequest.since(lastEventId.strip())
           : SubscriptionRequest.since(ctx.request().getParam("since"));
+      context.limiter().acquire(address);
     } catch (BadRequest e) {
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
-    SseConnection connection = new SseConnection(ctx.request(), fanout, replay, config.limits());
-    fanout.open(connection);
-    ctx.response().closeHandler(v -> connection.closed(true));
+    SseConnection connection = new SseConnection(ctx.request(), context, address);
+    ctx.response().closeHandler(v -> connection.release());
     connection.start(config.sse());
     connection.follow(patterns, since.isPresent() ? since.getAsLong() : null);
   }

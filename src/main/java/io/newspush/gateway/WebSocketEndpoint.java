@@ -1,8 +1,8 @@
 package io.newspush.gateway;
 
 import io.newspush.config.Config;
-import io.newspush.feed.Replay;
 import io.newspush.topic.Pattern;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.OptionalLong;
@@ -12,14 +12,12 @@ import java.util.OptionalLong;
  * then hands the socket to a {@link WsConnection}.
  */
 final class WebSocketEndpoint {
-  private final Fanout fanout;
-  private final Replay replay;
+  private final GatewayContext context;
   private final Config config;
 
-  WebSocketEndpoint(Fanout fanout, Replay replay, Config config) {
-    this.fanout = fanout;
-    this.replay = replay;
-    this.config = config;
+  WebSocketEndpoint(GatewayContext context) {
+    this.context = context;
+    this.config = context.config();
   }
 
   void handle(RoutingContext ctx) {
@@ -29,18 +27,24 @@ final class WebSocketEndpoint {
     }
     List<Pattern> patterns;
     OptionalLong since;
+    String address = ClientAddress.of(ctx.request());
     try {
       String topics = ctx.request().getParam("topics");
       patterns = topics == null ? List.of() : SubscriptionRequest.patternsFromQuery(topics, config.limits().patterns());
       since = SubscriptionRequest.since(ctx.request().getParam("since"));
+      context.limiter().acquire(address);
     } catch (BadRequest e) {
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
-    ctx.request().toWebSocket().onSuccess(socket -> {
-      WsConnection connection = new WsConnection(socket, fanout, replay, config.limits());
-      fanout.open(connection);
-      socket.closeHandler(v -> connection.closed(true));
+    ctx.request().toWebSocket().onComplete(upgraded -> {
+      if (upgraded.failed()) {
+        context.limiter().release(address);
+        return;
+      }
+      ServerWebSocket socket = upgraded.result();
+      WsConnection connection = new WsConnection(socket, context, address);
+      socket.closeHandler(v -> connection.release());
       connection.start();
       if (!patterns.isEmpty()) {
         connection.subscribe(patterns, since.isPresent() ? since.getAsLong() : null);

@@ -2,7 +2,7 @@ package io.newspush.gateway;
 
 import io.newspush.config.Config;
 import io.newspush.feed.EncodedArticle;
-import io.newspush.feed.Replay;
+import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -23,17 +23,24 @@ final class WsConnection extends Connection {
   static final short GOING_AWAY = 1001;
   static final short POLICY_VIOLATION = 1008;
   static final short TRY_AGAIN_LATER = 1013;
+  /** Messages ignored for the rate limit before the client counts as abusive and is closed. */
+  private static final int ABUSE_THRESHOLD = 100;
 
   private final ServerWebSocket socket;
   private final Fanout fanout;
+  private final Metrics metrics;
   private final int maxPatterns;
+  private final RateLimit messages;
   private long lastHeardNanos = System.nanoTime();
+  private int refusedMessages;
 
-  WsConnection(ServerWebSocket socket, Fanout fanout, Replay replay, Config.Limits limits) {
-    super(fanout, replay, limits);
+  WsConnection(ServerWebSocket socket, GatewayContext context, String address) {
+    super(context, Metrics.Transport.WS, address);
     this.socket = socket;
-    this.fanout = fanout;
-    this.maxPatterns = limits.patterns();
+    this.fanout = context.fanout();
+    this.metrics = context.metrics();
+    this.maxPatterns = context.config().limits().patterns();
+    this.messages = new RateLimit(context.config().limits().clientMessagesPerSecond());
   }
 
   void start() {
@@ -69,6 +76,17 @@ final class WsConnection extends Connection {
 
   private void onText(String text) {
     heard();
+    if (!messages.tryTake()) {
+      metrics.rejected("client_messages");
+      if (++refusedMessages > ABUSE_THRESHOLD) {
+        release();
+        socket.close(POLICY_VIOLATION, "too many messages");
+      } else if (refusedMessages == 1) {
+        error("rate_limited", "too many messages; slow down (this one was ignored)");
+      }
+      return;
+    }
+    refusedMessages = 0;
     JsonObject message;
     try {
       Object value = io.vertx.core.json.Json.decodeValue(text);
@@ -136,7 +154,7 @@ final class WsConnection extends Connection {
       return;
     }
     if (System.nanoTime() - lastHeardNanos > 2 * intervalNanos) {
-      closed(true);
+      release();
       socket.close(GOING_AWAY, "ping timeout");
     } else {
       socket.writePing(PING);
@@ -197,7 +215,7 @@ final class WsConnection extends Connection {
   }
 
   void goAway() {
-    closed(true);
+    release();
     socket.close(GOING_AWAY, "server shutting down");
   }
 }

@@ -1,0 +1,70 @@
+package io.newspush.gateway;
+
+import io.newspush.config.Config;
+import io.newspush.ops.Metrics;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts subscriber connections on this node, in total and per client address, shared by all
+ * gateways. Refusals are counted every time and logged once per address.
+ */
+public final class ConnectionLimiter {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
+  private static final int LOGGED_ADDRESSES = 10_000;
+
+  private final int maxTotal;
+  private final int maxPerAddress;
+  private final Metrics metrics;
+  private final AtomicInteger total = new AtomicInteger();
+  private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+  private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+  public ConnectionLimiter(Config.Limits limits, Metrics metrics) {
+    this.maxTotal = limits.connections();
+    this.maxPerAddress = limits.connectionsPerAddress();
+    this.metrics = metrics;
+  }
+
+  /** Takes a slot for the address, or throws the 429 to answer. */
+  void acquire(String address) {
+    if (total.incrementAndGet() > maxTotal && maxTotal > 0) {
+      total.decrementAndGet();
+      refuse("connections", address, "this server has reached its connection limit; retry later");
+    }
+    if (maxPerAddress > 0) {
+      boolean[] over = {false};
+      perAddress.compute(address, (a, open) -> {
+        int next = open == null ? 1 : open + 1;
+        over[0] = next > maxPerAddress;
+        return over[0] ? open : Integer.valueOf(next);
+      });
+      if (over[0]) {
+        total.decrementAndGet();
+        refuse("connections_per_address", address, "too many connections from your address (at most " + maxPerAddress + ")");
+      }
+    }
+  }
+
+  void release(String address) {
+    total.decrementAndGet();
+    if (maxPerAddress > 0) {
+      perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
+    }
+  }
+
+  int open() {
+    return total.get();
+  }
+
+  private void refuse(String kind, String address, String message) {
+    metrics.rejected(kind);
+    if (logged.size() < LOGGED_ADDRESSES && logged.add(kind + "|" + address)) {
+      LOG.warn("limit {} reached for {}; further refusals for this address are counted, not logged", kind, address);
+    }
+    throw new BadRequest(429, "too_many_connections", message);
+  }
+}

@@ -1,0 +1,112 @@
+package io.newspush.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's Prometheus metrics. Labels are bounded sets (transport, limit kind), never a topic
+ * or a client address. Every method is safe to call from any event loop.
+ */
+public final class Metrics {
+  public enum Transport { SSE, WS;
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<Transport, AtomicInteger> connections = new EnumMap<>(Transport.class);
+  private final Map<Transport, Counter> deliveries = new EnumMap<>(Transport.class);
+  private final Map<Transport, Counter> slowConsumers = new EnumMap<>(Transport.class);
+  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final AtomicLong subscribedPatterns = new AtomicLong();
+  private final Counter feedArticles;
+  private final Timer deliveryLatency;
+
+  public Metrics() {
+    for (Transport transport : Transport.values()) {
+      AtomicInteger open = new AtomicInteger();
+      connections.put(transport, open);
+      Gauge.builder("newspush_connections", open, AtomicInteger::get)
+          .description("Open subscriber connections").tag("transport", transport.label()).register(registry);
+      deliveries.put(transport, Counter.builder("newspush_deliveries")
+          .description("Articles written to subscribers").tag("transport", transport.label()).register(registry));
+      slowConsumers.put(transport, Counter.builder("newspush_slow_consumer_closes")
+          .description("Connections closed because the client read too slowly").tag("transport", transport.label())
+          .register(registry));
+    }
+    Gauge.builder("newspush_subscribed_patterns", subscribedPatterns, AtomicLong::get)
+        .description("Patterns subscribed over all open connections").register(registry);
+    feedArticles = Counter.builder("newspush_feed_articles").description("Articles emitted by the feed").register(registry);
+    deliveryLatency = Timer.builder("newspush_delivery_latency")
+        .description("From the feed reading a committed article to its write to a subscriber's socket")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  /** Registers readings owned elsewhere (the feed's head, lag and reconnects). */
+  public void feedReadings(LongSupplier head, LongSupplier lag, LongSupplier reconnects) {
+    Gauge.builder("newspush_feed_head_seq", head::getAsLong).description("Last seq emitted by this node's feed").register(registry);
+    Gauge.builder("newspush_feed_lag_articles", lag::getAsLong)
+        .description("Sequenced articles in the database not yet emitted by this node's feed").register(registry);
+    FunctionCounter.builder("newspush_db_reconnects", reconnects, r -> r.getAsLong())
+        .description("Times the feed's LISTEN connection was re-established").register(registry);
+  }
+
+  public void connectionOpened(Transport transport) {
+    connections.get(transport).incrementAndGet();
+  }
+
+  public void connectionClosed(Transport transport) {
+    connections.get(transport).decrementAndGet();
+  }
+
+  public void patternsSubscribed(int delta) {
+    subscribedPatterns.addAndGet(delta);
+  }
+
+  public void delivered(Transport transport, long visibleAtNanos) {
+    deliveries.get(transport).increment();
+    deliveryLatency.record(System.nanoTime() - visibleAtNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public void slowConsumerClosed(Transport transport) {
+    slowConsumers.get(transport).increment();
+  }
+
+  public void feedEmitted() {
+    feedArticles.increment();
+  }
+
+  /** A limit was hit; {@code kind} is one of a fixed set of names, e.g. {@code connections_per_address}. */
+  public void rejected(String kind) {
+    rejections.computeIfAbsent(kind, k -> Counter.builder("newspush_limit_rejections")
+        .description("Requests or messages refused by a limit").tag("kind", k).register(registry)).increment();
+  }
+
+  public void scrape(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+  }
+}
