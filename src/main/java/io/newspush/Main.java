@@ -42,7 +42,7 @@ public final class Main {
       return;
     }
     if (demo) {
-      config = config.withDemo(true);
+      config = config.withDemo();
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     Server server;
@@ -64,8 +64,9 @@ public final class Main {
         config.dataDir().toAbsolutePath().normalize(), config.http().gateways(), config.demo().enabled() ? "on" : "off");
     log.info("live feed {}/ | SSE {}/v1/sse?topics=** | WebSocket ws://localhost:{}/v1/ws?topics=** | publish POST {}/v1/articles | health {}/health/ready",
         base, base, config.http().port(), base, base);
-    if (config.publisherToken().isEmpty()) {
-      log.info("publisher token (kept in {}): {}", config.dataDir().resolve("publisher-token"), server.publisherToken());
+    if (config.publisherTokens().isEmpty()) {
+      // Printed, not logged: log pipelines must never carry secrets.
+      System.out.println("publisher token (kept in " + config.dataDir().resolve("publisher-token") + "): " + server.publisherToken());
     }
   }
 

@@ -1,7 +1,10 @@
 package io.newspush;
 
 import io.newspush.article.DraftParser;
+import io.newspush.auth.PublisherAuth;
 import io.newspush.auth.PublisherTokens;
+import io.newspush.auth.SubscriberAuth;
+import io.newspush.auth.TokenVerifier;
 import io.newspush.config.Config;
 import io.newspush.demo.DemoPublisher;
 import io.newspush.feed.Feed;
@@ -70,7 +73,8 @@ public final class Server implements AutoCloseable {
           .using(vertx)
           .build();
       await(Migrations.apply(pool, Migrations.bundled()));
-      String token = PublisherTokens.configuredOrGenerated(config.publisherToken(), config.dataDir());
+      List<String> tokens = PublisherTokens.configuredOrGenerated(config.publisherTokens(), config.dataDir());
+      Optional<TokenVerifier> verifier = TokenVerifier.create(vertx, config.auth());
       ArticleStore store = new ArticleStore(pool);
       FeedStatus feedStatus = new FeedStatus();
       Metrics metrics = new Metrics();
@@ -78,16 +82,17 @@ public final class Server implements AutoCloseable {
       Feed feed = new Feed(vertx);
       await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus, metrics)));
       Health health = new Health(pool, feedStatus);
-      PublisherTokens publishers = new PublisherTokens(List.of(token));
+      PublisherAuth publishers = new PublisherAuth(tokens, verifier);
+      SubscriberAuth subscribers = new SubscriberAuth(config.auth(), verifier);
       ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), metrics);
       String gateways = await(vertx.deployVerticle(
-          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, health, metrics, limiter),
+          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, subscribers, health, metrics, limiter),
           new DeploymentOptions().setInstances(config.http().gateways())));
       if (config.demo().enabled()) {
         await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));
       }
       String description = embedded.map(db -> "embedded PostgreSQL " + db.url() + " (files in " + db.directory() + ")").orElse(withoutPassword(url));
-      return new Server(vertx, embedded, pool, description, token, feedStatus, List.of(gateways), config);
+      return new Server(vertx, embedded, pool, description, tokens.get(0), feedStatus, List.of(gateways), config);
     } catch (RuntimeException e) {
       await(vertx.close());
       embedded.ifPresent(EmbeddedDatabase::close);

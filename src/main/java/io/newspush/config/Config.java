@@ -7,12 +7,23 @@ import java.util.Optional;
 
 /** The whole configuration, typed and validated once at start; passed to whatever needs a part. */
 public record Config(
-    Http http, Database database, Path dataDir, Optional<String> publisherToken,
+    Http http, Database database, Path dataDir, List<String> publisherTokens, Auth auth,
     Feed feed, Sse sse, WebSocket webSocket, Limits limits, Demo demo) {
 
-  public record Http(String host, int port, int gateways, List<String> corsOrigins) {
+  /** {@code tlsCert} and {@code tlsKey} are both present or both absent. */
+  public record Http(String host, int port, int gateways, List<String> corsOrigins,
+                     Optional<Path> tlsCert, Optional<Path> tlsKey) {
     public boolean anyOrigin() {
       return corsOrigins.contains("*");
+    }
+  }
+
+  /** JWT verification for subscribers (and publishers that use a JWT instead of a static token). */
+  public record Auth(
+      boolean subscribers, List<String> publicTopics, Optional<String> jwtSecret, List<Path> jwtPublicKeys,
+      Optional<Path> jwksFile, Optional<String> issuer, Optional<String> audience, int clockSkewSeconds) {
+    public boolean jwtConfigured() {
+      return jwtSecret.isPresent() || !jwtPublicKeys.isEmpty() || jwksFile.isPresent();
     }
   }
 
@@ -31,18 +42,12 @@ public record Config(
 
   public record Demo(boolean enabled, Duration interval) {}
 
-  public Config withDemo(boolean enabled) {
-    return new Config(http, database, dataDir, publisherToken, feed, sse, webSocket, limits,
-        new Demo(enabled, demo.interval()));
-  }
-
-  public Config withDatabaseUrl(String url) {
-    return new Config(http, new Database(Optional.of(url), database.poolSize()), dataDir,
-        publisherToken, feed, sse, webSocket, limits, demo);
-  }
-
-  public Config withHttpPort(int port) {
-    return new Config(new Http(http.host(), port, http.gateways(), http.corsOrigins()), database,
-        dataDir, publisherToken, feed, sse, webSocket, limits, demo);
+  /** The demo is meant to be opened from anywhere, so it allows any origin unless told otherwise. */
+  public Config withDemo() {
+    Http demoHttp = http.corsOrigins().isEmpty()
+        ? new Http(http.host(), http.port(), http.gateways(), List.of("*"), http.tlsCert(), http.tlsKey())
+        : http;
+    return new Config(demoHttp, database, dataDir, publisherTokens, auth, feed, sse, webSocket, limits,
+        new Demo(true, demo.interval()));
   }
 }

@@ -87,9 +87,32 @@ public final class ConfigLoader {
         && !(dbUrl.startsWith("postgresql://") || dbUrl.startsWith("postgres://"))) {
       throw new ConfigException("setting db.url must start with postgresql://, got a value that does not");
     }
-    String token = s.string("publisher.token");
-    if (token != null && !token.isEmpty() && token.length() < 16) {
-      throw new ConfigException("setting publisher.token must be at least 16 characters");
+    List<String> tokens = list(s.string("publisher.token"));
+    if (tokens.stream().anyMatch(t -> t.length() < 16)) {
+      throw new ConfigException("setting publisher.token: each token must be at least 16 characters");
+    }
+    Optional<Path> tlsCert = path(s, "http.tls_cert");
+    Optional<Path> tlsKey = path(s, "http.tls_key");
+    if (tlsCert.isPresent() != tlsKey.isPresent()) {
+      throw new ConfigException("setting http.tls_cert and http.tls_key must be given together");
+    }
+    Optional<String> secret = optional(s, "auth.jwt_secret");
+    if (secret.isPresent() && secret.get().length() < 32) {
+      throw new ConfigException("setting auth.jwt_secret must be at least 32 characters");
+    }
+    List<Path> publicKeys = list(s.string("auth.jwt_public_keys")).stream().map(Path::of).toList();
+    Optional<Path> jwks = path(s, "auth.jwks_file");
+    boolean subscriberAuth = s.bool("auth.subscribers");
+    if (subscriberAuth && secret.isEmpty() && publicKeys.isEmpty() && jwks.isEmpty()) {
+      throw new ConfigException("setting auth.subscribers is on but no key is configured: set auth.jwt_secret, auth.jwt_public_keys or auth.jwks_file");
+    }
+    List<String> publicTopics = list(s.string("auth.public_topics"));
+    for (String pattern : publicTopics) {
+      try {
+        io.newspush.topic.Pattern.parse(pattern);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("setting auth.public_topics: " + e.getMessage());
+      }
     }
     int historyMax = s.integer("limits.history_max", 1, 10_000);
     return new Config(
@@ -97,12 +120,23 @@ public final class ConfigLoader {
             s.nonBlank("http.host"),
             s.integer("http.port", 0, 65535),
             gateways == 0 ? cores : gateways,
-            list(s.nonBlank("http.cors_origins"))),
+            list(s.string("http.cors_origins")),
+            tlsCert,
+            tlsKey),
         new Config.Database(
             dbUrl == null || dbUrl.isBlank() ? Optional.empty() : Optional.of(dbUrl.trim()),
             s.integer("db.pool_size", 1, 256)),
         Path.of(s.nonBlank("data.dir")),
-        token == null || token.isEmpty() ? Optional.empty() : Optional.of(token),
+        tokens,
+        new Config.Auth(
+            subscriberAuth,
+            publicTopics,
+            secret,
+            publicKeys,
+            jwks,
+            optional(s, "auth.jwt_issuer"),
+            optional(s, "auth.jwt_audience"),
+            s.integer("auth.clock_skew_seconds", 0, 3600)),
         new Config.Feed(
             Duration.ofMillis(s.longValue("feed.poll_ms", 50, 3_600_000)),
             Duration.ofHours(s.longValue("feed.retention_hours", 1, 24 * 365)),
@@ -129,6 +163,15 @@ public final class ConfigLoader {
   }
 
   private static List<String> list(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    return csv == null ? List.of() : Arrays.stream(csv.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  private static Optional<String> optional(Settings s, String key) {
+    String value = s.string(key);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  private static Optional<Path> path(Settings s, String key) {
+    return optional(s, key).map(Path::of);
   }
 }

@@ -6,10 +6,14 @@ import io.newspush.feed.Replay;
 import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,12 +38,15 @@ abstract class Connection {
   private long position = -1;
   /** Live articles held back while stored ones are replayed; null when live. */
   private ArrayDeque<EncodedArticle> heldBack;
+  private final Vertx vertx;
+  private long expiryTimer = -1;
   private long queuedBytes;
   private int queuedArticles;
   private boolean closed;
 
   /** Call only after {@code address} has a slot in the context's limiter; closing releases it. */
   Connection(GatewayContext context, Metrics.Transport transport, String address) {
+    this.vertx = context.vertx();
     this.fanout = context.fanout();
     this.replay = context.replay();
     this.limits = context.config().limits();
@@ -61,6 +68,9 @@ abstract class Connection {
 
   /** The client cannot keep up: end the stream so it reconnects and resumes from its last seq. */
   abstract void closeSlowConsumer();
+
+  /** The subscriber's token expired and was not replaced: end the stream. */
+  abstract void closeExpired();
 
   /** Resuming failed for a reason of ours (the database is down): end the stream with that reason. */
   abstract void closeUnavailable(String message);
@@ -109,10 +119,23 @@ abstract class Connection {
     }
     closed = true;
     heldBack = null;
+    vertx.cancelTimer(expiryTimer);
     metrics.patternsSubscribed(-patterns.size());
     fanout.close(this);
     limiter.release(address);
     metrics.connectionClosed(transport);
+  }
+
+  /** Ends the connection when its token expires, unless this is called again with a later time. */
+  final void expireAt(Optional<Instant> expiresAt) {
+    vertx.cancelTimer(expiryTimer);
+    expiryTimer = -1;
+    expiresAt.ifPresent(at -> expiryTimer = vertx.setTimer(Math.max(1, Duration.between(Instant.now(), at).toMillis()), id -> {
+      if (!closed) {
+        release();
+        closeExpired();
+      }
+    }));
   }
 
   /** A live article from the feed; may be offered more than once when several patterns match. */

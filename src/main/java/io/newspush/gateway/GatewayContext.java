@@ -1,8 +1,11 @@
 package io.newspush.gateway;
 
+import io.newspush.auth.SubscriberAuth;
 import io.newspush.config.Config;
 import io.newspush.feed.Replay;
 import io.newspush.ops.Metrics;
+import io.vertx.core.Vertx;
 
-/** What every connection of one gateway shares: its fan-out, the replay source, limits and metrics. */
-record GatewayContext(Fanout fanout, Replay replay, Config config, Metrics metrics, ConnectionLimiter limiter) {}
+/** What every connection of one gateway shares: its fan-out, the replay source, limits, auth and metrics. */
+record GatewayContext(Vertx vertx, Fanout fanout, Replay replay, Config config, Metrics metrics,
+                      ConnectionLimiter limiter, SubscriberAuth auth) {}

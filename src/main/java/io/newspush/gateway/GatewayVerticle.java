@@ -1,7 +1,8 @@
 package io.newspush.gateway;
 
 import io.newspush.article.DraftParser;
-import io.newspush.auth.PublisherTokens;
+import io.newspush.auth.PublisherAuth;
+import io.newspush.auth.SubscriberAuth;
 import io.newspush.config.Config;
 import io.newspush.feed.Feed;
 import io.newspush.feed.FeedStatus;
@@ -14,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -33,7 +35,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final Feed feed;
   private final FeedStatus feedStatus;
   private final ArticleStore store;
-  private final PublisherTokens publishers;
+  private final PublisherAuth publishers;
+  private final SubscriberAuth subscribers;
   private final Health health;
   private final Metrics metrics;
   private final ConnectionLimiter limiter;
@@ -42,7 +45,9 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
 
   public GatewayVerticle(Config config, Feed feed, FeedStatus feedStatus, ArticleStore store,
-                         PublisherTokens publishers, Health health, Metrics metrics, ConnectionLimiter limiter) {
+                         PublisherAuth publishers, SubscriberAuth subscribers, Health health, Metrics metrics,
+                         ConnectionLimiter limiter) {
+    this.subscribers = subscribers;
     this.config = config;
     this.feed = feed;
     this.feedStatus = feedStatus;
@@ -56,11 +61,14 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fanout = new Fanout(feedStatus.head());
-    GatewayContext context = new GatewayContext(fanout, new Replay(store), config, metrics, limiter);
+    GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, subscribers);
     return feed.consume(fanout::deliver).completion().compose(registered -> {
       vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
       vertx.setPeriodic(config.webSocket().pingInterval().toMillis(), id -> pingWebSockets());
-      server = vertx.createHttpServer(new HttpServerOptions()
+      HttpServerOptions options = new HttpServerOptions();
+      config.http().tlsCert().ifPresent(cert -> options.setSsl(true).setKeyCertOptions(
+          new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(config.http().tlsKey().orElseThrow().toString())));
+      server = vertx.createHttpServer(options
           .setHost(config.http().host())
           .setPort(config.http().port())
           .setTcpNoDelay(true)
@@ -86,7 +94,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(GatewayContext context) {
     Router router = Router.router(vertx);
-    router.route("/v1/*").handler(cors());
+    if (!config.http().corsOrigins().isEmpty()) {
+      router.route("/v1/*").handler(cors());
+    }
 
     PublishHandler publish = new PublishHandler(publishers, new DraftParser(Instant::now), store);
     router.post("/v1/articles")

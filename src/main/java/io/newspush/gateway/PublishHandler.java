@@ -2,7 +2,9 @@ package io.newspush.gateway;
 
 import io.newspush.article.DraftParser;
 import io.newspush.article.InvalidArticleException;
-import io.newspush.auth.PublisherTokens;
+import io.newspush.article.Draft;
+import io.newspush.auth.AuthException;
+import io.newspush.auth.PublisherAuth;
 import io.newspush.store.ArticleStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -17,33 +19,34 @@ import org.slf4j.LoggerFactory;
 final class PublishHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
 
-  private final PublisherTokens tokens;
+  private static final String GRANT = "newspush.publisher";
+
+  private final PublisherAuth publishers;
   private final DraftParser parser;
   private final ArticleStore store;
 
-  PublishHandler(PublisherTokens tokens, DraftParser parser, ArticleStore store) {
-    this.tokens = tokens;
+  PublishHandler(PublisherAuth publishers, DraftParser parser, ArticleStore store) {
+    this.publishers = publishers;
     this.parser = parser;
     this.store = store;
   }
 
   /** Runs once the body is read; the body limit ahead of it answers 413 on its own. */
   void authorise(RoutingContext ctx) {
-    String refusal = switch (tokens.check(ctx.request().getHeader("Authorization"))) {
-      case MISSING -> "publishing needs Authorization: Bearer PUBLISHER-TOKEN";
-      case WRONG -> "the publisher token is not valid";
-      case ALLOWED -> null;
-    };
-    if (refusal != null) {
-      ErrorReply.send(ctx.response(), 401, "unauthorized", refusal);
-      return;
-    }
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      ErrorReply.send(ctx.response(), 415, "unsupported_media_type", "send the article as Content-Type: application/json");
-      return;
-    }
-    ctx.next();
+    publishers.authenticate(ctx.request().getHeader("Authorization")).onComplete(authenticated -> {
+      if (authenticated.failed()) {
+        AuthException e = (AuthException) authenticated.cause();
+        ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
+        return;
+      }
+      String type = ctx.request().getHeader("Content-Type");
+      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        ErrorReply.send(ctx.response(), 415, "unsupported_media_type", "send the article as Content-Type: application/json");
+        return;
+      }
+      ctx.put(GRANT, authenticated.result());
+      ctx.next();
+    });
   }
 
   void publish(RoutingContext ctx) {
@@ -64,7 +67,9 @@ final class PublishHandler {
       return;
     }
     try {
-      store.publish(parser.parse(json))
+      Draft draft = parser.parse(json);
+      PublisherAuth.authorize(ctx.get(GRANT), draft.topic());
+      store.publish(draft)
           .onSuccess(published -> ctx.response().setStatusCode(201)
               .putHeader("Content-Type", "application/json; charset=utf-8")
               .putHeader("Location", "/v1/articles/" + published.id())
@@ -75,6 +80,8 @@ final class PublishHandler {
           });
     } catch (InvalidArticleException e) {
       ErrorReply.send(ctx.response(), 400, e.code(), e.getMessage());
+    } catch (AuthException e) {
+      ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
     }
   }
 }

@@ -72,6 +72,11 @@ final class SseConnection extends Connection {
   }
 
   @Override
+  void closeExpired() {
+    response.end(Buffer.buffer("event: error\ndata: ").appendBuffer(ErrorReply.body("token_expired", "the token expired; reconnect with a fresh one").toBuffer()).appendString("\n\n"));
+  }
+
+  @Override
   void closeUnavailable(String message) {
     response.end(Buffer.buffer("event: error\ndata: ").appendBuffer(ErrorReply.body("unavailable", message).toBuffer()).appendString("\n\n"));
   }

@@ -1,9 +1,12 @@
 package io.newspush.gateway;
 
+import io.newspush.auth.AuthException;
+import io.newspush.auth.Grant;
 import io.newspush.config.Config;
 import io.newspush.topic.Pattern;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** {@code GET /v1/sse}: validates the request fully before the stream starts, then streams. */
@@ -18,22 +21,45 @@ final class SseEndpoint {
 
   void handle(RoutingContext ctx) {
     List<Pattern> patterns;
-    OptionalLong since;
-    String address = ClientAddress.of(ctx.request());
+    Long since;
     try {
       patterns = SubscriptionRequest.patternsFromQuery(ctx.request().getParam("topics"), config.limits().patterns());
       String lastEventId = ctx.request().getHeader("Last-Event-ID");
-      since = lastEventId != null && !lastEventId.isBlank()
+      OptionalLong position = lastEventId != null && !lastEventId.isBlank()
           ? SubscriptionRequest.since(lastEventId.strip())
           : SubscriptionRequest.since(ctx.request().getParam("since"));
-      context.limiter().acquire(address);
+      since = position.isPresent() ? position.getAsLong() : null;
     } catch (BadRequest e) {
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
-    SseConnection connection = new SseConnection(ctx.request(), context, address);
-    ctx.response().closeHandler(v -> connection.release());
-    connection.start(config.sse());
-    connection.follow(patterns, since.isPresent() ? since.getAsLong() : null);
+    context.auth().authenticate(BearerToken.of(ctx.request())).onComplete(authenticated -> {
+      if (authenticated.failed()) {
+        AuthException e = (AuthException) authenticated.cause();
+        ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
+        return;
+      }
+      Optional<Grant> grant = authenticated.result();
+      String address = ClientAddress.of(ctx.request());
+      try {
+        context.auth().authorize(grant, patterns);
+        context.limiter().acquire(address);
+      } catch (AuthException e) {
+        ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
+        return;
+      } catch (BadRequest e) {
+        ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
+        return;
+      }
+      SseConnection connection = new SseConnection(ctx.request(), context, address);
+      ctx.response().closeHandler(v -> connection.release());
+      if (ctx.response().closed()) {
+        connection.release();
+        return;
+      }
+      connection.start(config.sse());
+      connection.expireAt(grant.flatMap(Grant::expiresAt));
+      connection.follow(patterns, since);
+    });
   }
 }

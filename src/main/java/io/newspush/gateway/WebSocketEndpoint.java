@@ -14,10 +14,12 @@ import java.util.OptionalLong;
 final class WebSocketEndpoint {
   private final GatewayContext context;
   private final Config config;
+  private final Origins origins;
 
   WebSocketEndpoint(GatewayContext context) {
     this.context = context;
     this.config = context.config();
+    this.origins = new Origins(context.config().http().corsOrigins());
   }
 
   void handle(RoutingContext ctx) {
@@ -25,18 +27,25 @@ final class WebSocketEndpoint {
       ErrorReply.send(ctx.response(), 400, "websocket_required", "GET /v1/ws must be a WebSocket upgrade request");
       return;
     }
+    if (!origins.allows(ctx.request())) {
+      context.metrics().rejected("origin");
+      ErrorReply.send(ctx.response(), 403, "forbidden_origin", "WebSocket connections from this page's origin are not allowed");
+      return;
+    }
     List<Pattern> patterns;
-    OptionalLong since;
+    Long since;
     String address = ClientAddress.of(ctx.request());
     try {
       String topics = ctx.request().getParam("topics");
       patterns = topics == null ? List.of() : SubscriptionRequest.patternsFromQuery(topics, config.limits().patterns());
-      since = SubscriptionRequest.since(ctx.request().getParam("since"));
+      OptionalLong position = SubscriptionRequest.since(ctx.request().getParam("since"));
+      since = position.isPresent() ? position.getAsLong() : null;
       context.limiter().acquire(address);
     } catch (BadRequest e) {
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
+    String token = BearerToken.of(ctx.request());
     ctx.request().toWebSocket().onComplete(upgraded -> {
       if (upgraded.failed()) {
         context.limiter().release(address);
@@ -46,9 +55,13 @@ final class WebSocketEndpoint {
       WsConnection connection = new WsConnection(socket, context, address);
       socket.closeHandler(v -> connection.release());
       connection.start();
-      if (!patterns.isEmpty()) {
-        connection.subscribe(patterns, since.isPresent() ? since.getAsLong() : null);
-      }
+      // Browsers cannot see an HTTP status on a failed upgrade, so auth problems are answered
+      // as error messages on the open socket, which then stays usable for public topics.
+      connection.authenticate(token).onComplete(done -> {
+        if (!patterns.isEmpty()) {
+          connection.subscribeOrExplain(patterns, since);
+        }
+      });
     });
   }
 }

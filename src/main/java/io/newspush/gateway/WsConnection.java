@@ -1,6 +1,8 @@
 package io.newspush.gateway;
 
-import io.newspush.config.Config;
+import io.newspush.auth.AuthException;
+import io.newspush.auth.Grant;
+import io.newspush.auth.SubscriberAuth;
 import io.newspush.feed.EncodedArticle;
 import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
@@ -15,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A WebSocket subscriber: JSON ops in, JSON messages out, one text frame each. */
 final class WsConnection extends Connection {
@@ -31,6 +34,8 @@ final class WsConnection extends Connection {
   private final Metrics metrics;
   private final int maxPatterns;
   private final RateLimit messages;
+  private final SubscriberAuth auth;
+  private Optional<Grant> grant = Optional.empty();
   private long lastHeardNanos = System.nanoTime();
   private int refusedMessages;
 
@@ -40,6 +45,7 @@ final class WsConnection extends Connection {
     this.fanout = context.fanout();
     this.metrics = context.metrics();
     this.maxPatterns = context.config().limits().patterns();
+    this.auth = context.auth();
     this.messages = new RateLimit(context.config().limits().clientMessagesPerSecond());
   }
 
@@ -49,8 +55,58 @@ final class WsConnection extends Connection {
     socket.pongHandler(data -> heard());
   }
 
+  /**
+   * Takes a (new) token. A bad one is answered with an {@code unauthorized} error and the
+   * connection keeps what it had; a good one replaces the old grant, and patterns it no longer
+   * allows are dropped with a {@code forbidden} error.
+   */
+  Future<Void> authenticate(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.succeededFuture();
+    }
+    return auth.authenticate(token).onComplete(verified -> {
+      if (closed()) {
+        return;
+      }
+      if (verified.failed()) {
+        AuthException e = (AuthException) verified.cause();
+        error(e.code(), e.getMessage());
+        return;
+      }
+      grant = verified.result();
+      List<Pattern> revoked = new ArrayList<>();
+      for (Pattern pattern : patterns()) {
+        try {
+          auth.authorize(grant, List.of(pattern));
+        } catch (AuthException e) {
+          revoked.add(pattern);
+        }
+      }
+      if (!revoked.isEmpty()) {
+        unfollow(revoked);
+        error("forbidden", "the new token does not allow " + revoked + "; unsubscribed from them");
+      }
+      expireAt(grant.flatMap(Grant::expiresAt));
+      JsonObject reply = new JsonObject().put("type", "authenticated");
+      grant.flatMap(Grant::expiresAt).ifPresent(at -> reply.put("expires_at", at.toString()));
+      send(reply);
+    }).mapEmpty();
+  }
+
+  /** Subscribes, answering a refused request with an {@code error} message instead of throwing. */
+  void subscribeOrExplain(List<Pattern> requested, Long since) {
+    try {
+      subscribe(requested, since);
+    } catch (BadRequest e) {
+      error(e.code(), e.getMessage());
+    } catch (AuthException e) {
+      error(e.code(), e.getMessage());
+    }
+  }
+
   /** Handles {@code subscribe}: new patterns join the stream; {@code since} resumes a fresh one. */
-  void subscribe(List<Pattern> requested, Long since) {
+  private void subscribe(List<Pattern> requested, Long since) {
+    auth.authorize(grant, requested);
     List<Pattern> added = new ArrayList<>();
     for (Pattern pattern : requested) {
       if (!patterns().contains(pattern)) {
@@ -102,7 +158,14 @@ final class WsConnection extends Connection {
     try {
       Object op = message.getValue("op");
       if ("subscribe".equals(op)) {
-        subscribe(SubscriptionRequest.patterns(stringList(message.getValue("topics")), maxPatterns), since(message.getValue("since")));
+        subscribeOrExplain(SubscriptionRequest.patterns(stringList(message.getValue("topics")), maxPatterns), since(message.getValue("since")));
+      } else if ("auth".equals(op)) {
+        Object token = message.getValue("token");
+        if (token instanceof String fresh && !fresh.isBlank()) {
+          authenticate(fresh);
+        } else {
+          error("unauthorized", "auth needs a token");
+        }
       } else if ("unsubscribe".equals(op)) {
         List<Pattern> patterns = SubscriptionRequest.patterns(stringList(message.getValue("topics")), Integer.MAX_VALUE);
         unfollow(patterns);
@@ -112,7 +175,7 @@ final class WsConnection extends Connection {
       } else if ("ping".equals(op)) {
         socket.writeFrame(textFrame(PONG));
       } else {
-        error("unknown_op", "op must be subscribe, unsubscribe or ping");
+        error("unknown_op", "op must be subscribe, unsubscribe, auth or ping");
       }
     } catch (BadRequest e) {
       error(e.code(), e.getMessage());
@@ -206,6 +269,12 @@ final class WsConnection extends Connection {
   @Override
   void closeSlowConsumer() {
     socket.close(POLICY_VIOLATION, "slow consumer");
+  }
+
+  @Override
+  void closeExpired() {
+    error("token_expired", "the token expired; send {\"op\":\"auth\"} with a fresh one before it does, or reconnect");
+    socket.close(POLICY_VIOLATION, "token expired");
   }
 
   @Override
