@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar newspush.jar [--config FILE] [--demo]}. Exit codes: 0 after a clean shutdown,
@@ -54,20 +55,33 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
+      long stopping = System.nanoTime();
+      log.info("newspush shutting down: WebSocket clients get close code 1001, SSE streams end");
       server.close();
-      log.info("stopped");
+      log.info("newspush stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }, "newspush-shutdown"));
-    String base = "http://localhost:" + config.http().port();
+    // The JVM would exit with 143 after SIGTERM; the documented exit code of a clean shutdown is 0.
+    Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+    boolean tls = config.http().tlsCert().isPresent();
+    String address = urlHost(config.http().host()) + ":" + config.http().port();
+    String base = (tls ? "https://" : "http://") + address;
     log.info("newspush listening on {}:{} | database: {} | data: {} | gateways: {} | demo: {}",
         config.http().host(), config.http().port(), server.databaseDescription(),
         config.dataDir().toAbsolutePath().normalize(), config.http().gateways(), config.demo().enabled() ? "on" : "off");
-    log.info("live feed {}/ | SSE {}/v1/sse?topics=** | WebSocket ws://localhost:{}/v1/ws?topics=** | publish POST {}/v1/articles | health {}/health/ready",
-        base, base, config.http().port(), base, base);
+    log.info("live feed {}/ | SSE {}/v1/sse?topics=** | WebSocket {}://{}/v1/ws?topics=** | publish POST {}/v1/articles | health {}/health/ready | metrics {}/metrics",
+        base, base, tls ? "wss" : "ws", address, base, base, base);
     if (config.publisherTokens().isEmpty()) {
       // Printed, not logged: log pipelines must never carry secrets.
       System.out.println("publisher token (kept in " + config.dataDir().resolve("publisher-token") + "): " + server.publisherToken());
     }
+  }
+
+  /** The host to put in the printed URLs: a wildcard bind address is reachable as localhost. */
+  private static String urlHost(String bindHost) {
+    if (bindHost.equals("0.0.0.0") || bindHost.equals("::")) {
+      return "localhost";
+    }
+    return bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
   }
 
   private static void fail(int code, String message) {

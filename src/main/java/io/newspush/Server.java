@@ -106,7 +106,8 @@ public final class Server implements AutoCloseable {
   }
 
   static String withoutPassword(String url) {
-    return url.replaceFirst("//([^:/@]+):[^@]*@", "//$1:***@");
+    // The password may be in the user info or, as libpq and the pg client allow, a query parameter.
+    return url.replaceFirst("//([^:/@]+):[^@]*@", "//$1:***@").replaceAll("([?&]password=)[^&]*", "$1***");
   }
 
   public String databaseDescription() {

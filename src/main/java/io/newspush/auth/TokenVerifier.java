@@ -70,7 +70,8 @@ public final class TokenVerifier {
     return jwt.authenticate(new TokenCredentials(token.strip()))
         .recover(failure -> Future.failedFuture(AuthException.unauthorized("the token is not valid: " + failure.getMessage())))
         .compose(user -> {
-          JsonObject claims = user.principal();
+          // The provider moves exp, iat and nbf out of the principal; the decoded token keeps all claims.
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           try {
             Optional<Instant> expires = claims.getValue("exp") instanceof Number exp
                 ? Optional.of(Instant.ofEpochSecond(exp.longValue())) : Optional.empty();

@@ -7,6 +7,7 @@ import io.newspush.config.Config;
 import io.newspush.feed.Feed;
 import io.newspush.feed.FeedStatus;
 import io.newspush.feed.Replay;
+import io.newspush.ops.AccessLog;
 import io.newspush.ops.Health;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
@@ -94,8 +95,17 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(GatewayContext context) {
     Router router = Router.router(vertx);
+    router.route().handler(new AccessLog()::handle);
     if (!config.http().corsOrigins().isEmpty()) {
-      router.route("/v1/*").handler(cors());
+      // Same-origin requests carry an Origin too (POST, WebSocket); CORS is only for the others.
+      CorsHandler cors = cors();
+      router.route("/v1/*").handler(ctx -> {
+        if (Origins.sameOrigin(ctx.request())) {
+          ctx.next();
+        } else {
+          cors.handle(ctx);
+        }
+      });
     }
 
     PublishHandler publish = new PublishHandler(publishers, new DraftParser(Instant::now), store);

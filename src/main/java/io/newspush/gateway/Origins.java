@@ -1,6 +1,8 @@
 package io.newspush.gateway;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,8 +28,24 @@ final class Origins {
     if (allowed.contains(normalised)) {
       return true;
     }
-    String host = request.getHeader("Host");
-    return host != null && (normalised.equals("http://" + host.toLowerCase(Locale.ROOT))
-        || normalised.equals("https://" + host.toLowerCase(Locale.ROOT)));
+    return sameOrigin(request);
+  }
+
+  /** The page was served by this very host and port (what the browser sent as Host). */
+  static boolean sameOrigin(HttpServerRequest request) {
+    String origin = request.getHeader("Origin");
+    HostAndPort authority = request.authority();
+    if (origin == null || authority == null) {
+      return false;
+    }
+    try {
+      URI uri = URI.create(origin);
+      int defaultPort = "https".equals(uri.getScheme()) ? 443 : 80;
+      int originPort = uri.getPort() < 0 ? defaultPort : uri.getPort();
+      int hostPort = authority.port() < 0 ? defaultPort : authority.port();
+      return authority.host().equalsIgnoreCase(uri.getHost()) && originPort == hostPort;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

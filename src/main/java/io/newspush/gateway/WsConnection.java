@@ -228,6 +228,11 @@ final class WsConnection extends Connection {
     send(new JsonObject().put("type", "error").put("code", code).put("message", message));
   }
 
+  /** An error sent after the connection was released, just before the socket closes. */
+  private void lastWords(String code, String message) {
+    socket.writeFrame(textFrame(new JsonObject().put("type", "error").put("code", code).put("message", message).toBuffer()));
+  }
+
   private void send(JsonObject message) {
     if (!closed()) {
       socket.writeFrame(textFrame(message.toBuffer()));
@@ -273,13 +278,13 @@ final class WsConnection extends Connection {
 
   @Override
   void closeExpired() {
-    error("token_expired", "the token expired; send {\"op\":\"auth\"} with a fresh one before it does, or reconnect");
+    lastWords("token_expired", "the token expired; send {\"op\":\"auth\"} with a fresh one before it does, or reconnect");
     socket.close(POLICY_VIOLATION, "token expired");
   }
 
   @Override
   void closeUnavailable(String message) {
-    error("unavailable", message);
+    lastWords("unavailable", message);
     socket.close(TRY_AGAIN_LATER, "try again later");
   }
 

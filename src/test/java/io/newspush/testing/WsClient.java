@@ -24,17 +24,21 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, String pathAndQuery) {
     WsClient ws = new WsClient(vertx);
+    // Handlers are set in the connect callback, on the event loop, so not even a message the
+    // server sends right after the upgrade can slip past them.
     ws.socket = Await.result(ws.client.connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery)));
-    ws.socket.textMessageHandler(text -> {
-      ws.rawMessages.add(text);
-      ws.messages.add(new JsonObject(text));
-    });
-    ws.socket.closeHandler(v -> {
-      ws.closeStatus = ws.socket.closeStatusCode();
-      ws.closeReason = ws.socket.closeReason();
-      ws.closed = true;
-    });
+        .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery)).map(socket -> {
+          socket.textMessageHandler(text -> {
+            ws.rawMessages.add(text);
+            ws.messages.add(new JsonObject(text));
+          });
+          socket.closeHandler(v -> {
+            ws.closeStatus = socket.closeStatusCode();
+            ws.closeReason = socket.closeReason();
+            ws.closed = true;
+          });
+          return socket;
+        }));
     return ws;
   }
 

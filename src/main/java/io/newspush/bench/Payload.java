@@ -1,0 +1,85 @@
+package io.newspush.bench;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The benchmark's articles. The title carries a marker with the publish counter and the wall-clock
+ * time of publishing, so a receiver finds both with a byte scan, without decoding JSON, and the
+ * latency needs no bookkeeping shared between publisher and subscribers.
+ */
+final class Payload {
+  /** Found in the title only: the padding is Chinese text and nothing else in an article says it. */
+  private static final byte[] MARK = "NPB ".getBytes(StandardCharsets.US_ASCII);
+  private static final String FILLER = "义乌小商品市场今天迎来新一轮采购高峰，各国客商往来不绝。";
+
+  /** A delivery's counter and publish time (microseconds since the epoch). */
+  record Mark(long counter, long publishedMicros) {}
+
+  private Payload() {}
+
+  /** Wall-clock microseconds: comparable between the publishing and the receiving thread. */
+  static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+  }
+
+  /** An article JSON of about {@code bytes} bytes (never less than it needs for its fields). */
+  static Buffer article(String topic, long counter, long publishedMicros, int bytes) {
+    JsonObject article = new JsonObject()
+        .put("topic", topic)
+        .put("title", "NPB " + counter + " " + publishedMicros + " 基准测试")
+        .put("tags", new JsonArray().add("bench"))
+        .put("summary", "newspush benchmark article");
+    int missing = bytes - article.toBuffer().length() - "\"body\":[\"\"],".length();
+    StringBuilder padding = new StringBuilder();
+    for (int i = 0; missing >= 3; i++) {
+      padding.append(FILLER.charAt(i % FILLER.length()));
+      missing -= 3;
+    }
+    padding.append("x".repeat(Math.max(0, missing)));
+    return article.put("body", new JsonArray().add(padding.toString())).toBuffer();
+  }
+
+  /** The marker in {@code message[from, to)}, or null when this is not a benchmark article. */
+  static Mark find(byte[] message, int from, int to) {
+    int at = indexOf(message, MARK, from, to);
+    if (at < 0) {
+      return null;
+    }
+    int counterAt = at + MARK.length;
+    long counter = parseLong(message, counterAt, to);
+    int timeAt = counterAt + Long.toString(counter).length() + 1;
+    return new Mark(counter, parseLong(message, timeAt, to));
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle, int from, int to) {
+    outer:
+    for (int i = from; i <= to - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** The decimal number starting at {@code from}; -1 if there is none. */
+  static long parseLong(byte[] buffer, int from, int to) {
+    long value = 0;
+    int i = from;
+    for (; i < to; i++) {
+      byte b = buffer[i];
+      if (b < '0' || b > '9') {
+        break;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return i == from ? -1 : value;
+  }
+}

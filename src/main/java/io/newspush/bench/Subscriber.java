@@ -1,0 +1,53 @@
+package io.newspush.bench;
+
+import java.util.BitSet;
+
+/**
+ * One subscriber's view of the run: which articles it got, in what order, and how late. Touched
+ * only by its connection's event loop.
+ */
+final class Subscriber {
+  private final Target target;
+  private final Tally tally;
+  /** By publish counter: each article has exactly one counter and one seq, so a repeat of either shows here. */
+  private final BitSet seen = new BitSet();
+  private long lastKey = -1;
+  private boolean gone;
+
+  Subscriber(Target target, Tally tally) {
+    this.target = target;
+    this.tally = tally;
+  }
+
+  /** Takes one message (WebSocket) or event (SSE); false when it is not a benchmark article. */
+  boolean accept(byte[] message, int from, int to) {
+    Payload.Mark mark = Payload.find(message, from, to);
+    if (mark == null) {
+      return false;
+    }
+    tally.received.increment();
+    int counter = (int) mark.counter();
+    if (seen.get(counter)) {
+      tally.duplicates.increment();
+      return true;
+    }
+    seen.set(counter);
+    tally.unique.increment();
+    long now = Payload.nowMicros();
+    tally.delivered(now - mark.publishedMicros(), now);
+    long key = target.orderKey(message, from, to, counter);
+    if (key < lastKey) {
+      tally.outOfOrder.increment();
+    }
+    lastKey = Math.max(lastKey, key);
+    return true;
+  }
+
+  /** The server ended the stream or closed the socket; counted once. */
+  void gone() {
+    if (!gone) {
+      gone = true;
+      tally.disconnected.increment();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.newspush.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The subscribers of one event loop: subscriber numbers {@code index, index + groups, ...}, the
+ * first {@code --ws} of all numbers being WebSockets and the rest SSE streams. Opens them a few at
+ * a time so the server's accept queue never overflows.
+ */
+final class SubscriberGroup extends VerticleBase {
+  private static final int UNLIMITED = 1_000_000;
+  private static final byte[] SUBSCRIBED = "\"type\":\"subscribed\"".getBytes(StandardCharsets.US_ASCII);
+
+  private final BenchOptions options;
+  private final Tally tally;
+  private final int groups;
+  private final int concurrency;
+  /** One client per source address: the kernel gives each address its own range of ports. */
+  private final List<WebSocketClient> webSocketClients = new ArrayList<>();
+  private final List<HttpClient> sseClients = new ArrayList<>();
+  private int next;
+  private int inFlight;
+
+  SubscriberGroup(BenchOptions options, Tally tally, int index, int groups) {
+    this.options = options;
+    this.tally = tally;
+    this.groups = groups;
+    this.next = index;
+    this.concurrency = Math.max(1, options.connectConcurrency() / groups);
+  }
+
+  @Override
+  public Future<?> start() {
+    for (int i = 0; i < Math.max(1, options.localAddresses()); i++) {
+      String local = options.localAddresses() == 0 ? null : "127.0.0." + (i + 1);
+      webSocketClients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+          .setLocalAddress(local).setMaxConnections(UNLIMITED)));
+      sseClients.add(vertx.createHttpClient(new HttpClientOptions().setLocalAddress(local).setKeepAlive(false),
+          new PoolOptions().setHttp1MaxSize(UNLIMITED).setMaxWaitQueueSize(-1)));
+    }
+    connectMore();
+    return Future.succeededFuture();
+  }
+
+  private void connectMore() {
+    int total = options.subscribers();
+    while (inFlight < concurrency && next < total && !tally.fileLimitHit) {
+      int number = next;
+      next += groups;
+      inFlight++;
+      int client = (number / groups) % webSocketClients.size();
+      Future<Void> subscribed = number < options.webSockets() ? openWebSocket(client) : openSse(client);
+      subscribed.onComplete(done -> {
+        inFlight--;
+        if (done.succeeded()) {
+          tally.subscribed.increment();
+        } else {
+          tally.connectFailed(done.cause());
+        }
+        connectMore();
+      });
+    }
+    if (inFlight == 0 && (next >= total || tally.fileLimitHit)) {
+      next = Integer.MAX_VALUE;
+      tally.groupsDoneConnecting.increment();
+    }
+  }
+
+  private Future<Void> openWebSocket(int client) {
+    Subscriber subscriber = new Subscriber(options.target(), tally);
+    Promise<Void> ready = Promise.promise();
+    WebSocketConnectOptions connect = new WebSocketConnectOptions()
+        .setHost(options.url().getHost()).setPort(options.url().getPort())
+        .setURI(options.target().wsPath(options.topic()));
+    return webSocketClients.get(client).connect(connect).compose(socket -> {
+      socket.handler(frame -> onWebSocketMessage(frame, subscriber, ready));
+      socket.closeHandler(v -> {
+        if (!ready.tryFail("the WebSocket closed before it was subscribed")) {
+          subscriber.gone();
+        }
+      });
+      if (options.target().subscribedOnUpgrade()) {
+        ready.complete();
+      }
+      return ready.future();
+    });
+  }
+
+  /** Both servers send each message as one frame, so a frame is a whole message. */
+  private void onWebSocketMessage(Buffer frame, Subscriber subscriber, Promise<Void> ready) {
+    byte[] message = frame.getBytes();
+    if (subscriber.accept(message, 0, message.length)) {
+      return;
+    }
+    if (Payload.indexOf(message, SUBSCRIBED, 0, message.length) >= 0) {
+      ready.tryComplete();
+    } else {
+      tally.otherMessage(new String(message, StandardCharsets.UTF_8));
+    }
+  }
+
+  private Future<Void> openSse(int client) {
+    Subscriber subscriber = new Subscriber(options.target(), tally);
+    RequestOptions request = new RequestOptions()
+        .setHost(options.url().getHost()).setPort(options.url().getPort())
+        .setURI(options.target().ssePath(options.topic()))
+        .putHeader("Accept", "text/event-stream");
+    return sseClients.get(client).request(request).compose(HttpClientRequest::send).compose(response -> {
+      if (response.statusCode() != 200) {
+        return Future.failedFuture("SSE request answered " + response.statusCode());
+      }
+      SseFramer framer = new SseFramer(subscriber::accept);
+      response.handler(framer::feed);
+      response.endHandler(v -> subscriber.gone());
+      response.exceptionHandler(e -> subscriber.gone());
+      // Both servers subscribe before they send the response head.
+      return Future.succeededFuture();
+    });
+  }
+}

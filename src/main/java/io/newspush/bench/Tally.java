@@ -1,0 +1,58 @@
+package io.newspush.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/** Counters every event loop adds to; adders keep the hot path free of contended writes. */
+final class Tally {
+  private static final long MAX_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
+
+  final LongAdder subscribed = new LongAdder();
+  final LongAdder connectFailures = new LongAdder();
+  final LongAdder groupsDoneConnecting = new LongAdder();
+  final LongAdder received = new LongAdder();
+  final LongAdder unique = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
+  final LongAdder outOfOrder = new LongAdder();
+  final LongAdder disconnected = new LongAdder();
+  final LongAdder otherMessages = new LongAdder();
+  final LongAdder published = new LongAdder();
+  final LongAdder publishFailures = new LongAdder();
+  final LongAccumulator lastReceiptMicros = new LongAccumulator(Long::max, 0);
+  final Histogram latencyMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
+  final AtomicReference<String> firstConnectError = new AtomicReference<>();
+  final AtomicReference<String> firstOtherMessage = new AtomicReference<>();
+  final AtomicReference<String> firstPublishError = new AtomicReference<>();
+  /** Set once a connection attempt fails for lack of file descriptors: no more are tried. */
+  volatile boolean fileLimitHit;
+
+  void delivered(long latencyMicros, long receiptMicros) {
+    latencyMicros = Math.max(0, Math.min(MAX_LATENCY_MICROS, latencyMicros));
+    this.latencyMicros.recordValue(latencyMicros);
+    lastReceiptMicros.accumulate(receiptMicros);
+  }
+
+  void connectFailed(Throwable cause) {
+    connectFailures.increment();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("Too many open files")) {
+        fileLimitHit = true;
+      }
+    }
+    firstConnectError.compareAndSet(null, String.valueOf(cause));
+  }
+
+  void otherMessage(String text) {
+    otherMessages.increment();
+    firstOtherMessage.compareAndSet(null, text);
+  }
+
+  void publishFailed(Throwable cause) {
+    publishFailures.increment();
+    firstPublishError.compareAndSet(null, String.valueOf(cause));
+  }
+}
