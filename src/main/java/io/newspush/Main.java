@@ -46,6 +46,8 @@ public final class Main {
       config = config.withDemo();
     }
     Logger log = LoggerFactory.getLogger(Main.class);
+    Path tokenFile = config.dataDir().resolve("publisher-token");
+    boolean generatesToken = config.publisherTokens().isEmpty() && !java.nio.file.Files.exists(tokenFile);
     Server server;
     try {
       server = Server.start(config);
@@ -70,9 +72,11 @@ public final class Main {
         config.dataDir().toAbsolutePath().normalize(), config.http().gateways(), config.demo().enabled() ? "on" : "off");
     log.info("live feed {}/ | SSE {}/v1/sse?topics=** | WebSocket {}://{}/v1/ws?topics=** | publish POST {}/v1/articles | health {}/health/ready | metrics {}/metrics",
         base, base, tls ? "wss" : "ws", address, base, base, base);
-    if (config.publisherTokens().isEmpty()) {
-      // Printed, not logged: log pipelines must never carry secrets.
-      System.out.println("publisher token (kept in " + config.dataDir().resolve("publisher-token") + "): " + server.publisherToken());
+    if (generatesToken) {
+      // Printed once, when generated, and never logged: log pipelines must not carry secrets.
+      System.out.println("publisher token (generated, kept in " + tokenFile + "): " + server.publisherToken());
+    } else if (config.publisherTokens().isEmpty()) {
+      System.out.println("publisher token: in " + tokenFile);
     }
   }
 
