@@ -26,6 +26,7 @@ final class Publisher {
   private int inFlight;
   private long timer;
   private volatile long firstPublishMicros;
+  private volatile long lastAnswerMicros;
 
   Publisher(Vertx vertx, BenchOptions options, Tally tally) {
     this.options = options;
@@ -50,6 +51,11 @@ final class Publisher {
 
   long firstPublishMicros() {
     return firstPublishMicros;
+  }
+
+  /** From sending the first article to the answer for the last one. */
+  double seconds() {
+    return (lastAnswerMicros - firstPublishMicros) / 1e6;
   }
 
   private void publishDue() {
@@ -80,6 +86,7 @@ final class Publisher {
             : Future.failedFuture("publish answered " + response.statusCode() + ": " + body)))
         .onComplete(answered -> {
           inFlight--;
+          lastAnswerMicros = Payload.nowMicros();
           if (answered.succeeded()) {
             tally.published.increment();
           } else {

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class FeedWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FeedWatcher.class);
   private static final int PAGE = 500;
+  /** Channels the schema's triggers and sequencer notify on. */
+  private static final String PENDING = "newspush_pending";
+  private static final String STAMPED = "newspush_seq";
 
   private final Feed feed;
   private final ArticleStore store;
@@ -31,8 +34,9 @@ public final class FeedWatcher extends VerticleBase {
   private Listener listener;
   private boolean connectedBefore;
   private long lastEmitted;
-  private boolean pumping;
-  private boolean pumpAgain;
+  private boolean busy;
+  private boolean wantStamp;
+  private boolean wantRead;
 
   public FeedWatcher(Feed feed, ArticleStore store, PgConnectOptions listenOptions, Config.Feed config,
                      FeedStatus status, Metrics metrics) {
@@ -49,10 +53,12 @@ public final class FeedWatcher extends VerticleBase {
     return store.head().compose(head -> {
       lastEmitted = head;
       status.head(head);
-      listener = new Listener(vertx, listenOptions, List.of("newspush_pending", "newspush_seq"),
-          this::pump, this::onListening, this::onListenLost);
+      // Starting from the head is being caught up: there is nothing older to emit live.
+      status.caughtUp(true);
+      listener = new Listener(vertx, listenOptions, List.of(PENDING, STAMPED),
+          this::onNotification, this::onListening, this::onListenLost);
       vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
-        pump();
+        wake(true, true);
         store.head().onSuccess(status::databaseHead);
       });
       vertx.setPeriodic(60_000, id -> prune());
@@ -73,7 +79,7 @@ public final class FeedWatcher extends VerticleBase {
     status.listening(true);
     LOG.info("listening for new articles after seq {}", lastEmitted);
     // Notifications sent while the connection was down are gone: read the table to catch up.
-    pump();
+    wake(true, true);
   }
 
   private void onListenLost() {
@@ -81,28 +87,44 @@ public final class FeedWatcher extends VerticleBase {
     status.caughtUp(false);
   }
 
-  /** Runs the sequencer and emits what it stamped; calls arriving meanwhile fold into one rerun. */
-  private void pump() {
-    if (pumping) {
-      pumpAgain = true;
-      return;
+  /**
+   * Asks for the sequencer to run and/or for the table to be read. Requests arriving while a run is
+   * under way fold into one more run. A notification that rows are pending only needs stamping
+   * (reading follows if this node stamped something; otherwise whoever did notifies everyone);
+   * a notification that rows were stamped only needs reading.
+   */
+  private void wake(boolean stamp, boolean read) {
+    wantStamp |= stamp;
+    wantRead |= read;
+    if (!busy) {
+      run();
     }
-    pumping = true;
-    pumpAgain = false;
-    store.stamp()
-        .compose(stamped -> emitAfter())
+  }
+
+  private void run() {
+    busy = true;
+    boolean stamp = wantStamp;
+    boolean read = wantRead;
+    wantStamp = false;
+    wantRead = false;
+    Future<Long> stamped = stamp ? store.stamp() : Future.succeededFuture(0L);
+    stamped.compose(count -> read || count > 0 ? emitAfter().map(true) : Future.succeededFuture(false))
         .onComplete(done -> {
-          pumping = false;
+          busy = false;
           if (done.failed()) {
             status.caughtUp(false);
             LOG.warn("feed could not read from PostgreSQL: {}", done.cause().getMessage());
-          } else {
+          } else if (done.result()) {
             status.caughtUp(true);
           }
-          if (pumpAgain) {
-            pump();
+          if (wantStamp || wantRead) {
+            run();
           }
         });
+  }
+
+  private void onNotification(String channel) {
+    wake(channel.equals(PENDING), channel.equals(STAMPED));
   }
 
   private Future<Void> emitAfter() {

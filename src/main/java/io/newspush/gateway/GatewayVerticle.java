@@ -20,6 +20,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -119,6 +120,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(metrics::scrape);
+    // The live-feed page and newspush.js, from the jar's webroot/; anything else falls through to the 404.
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setDirectoryListing(false));
 
     router.route().last().handler(ctx -> ErrorReply.send(ctx.response(), 404, "not_found", "no such endpoint"));
     router.errorHandler(413, ctx -> ErrorReply.send(ctx.response(), 413, "body_too_large",

@@ -34,7 +34,10 @@ public final class AccessLog {
   private static final Set<String> SECRET_PARAMETERS = Set.of("access_token", "token");
 
   public void handle(RoutingContext ctx) {
-    new Exchange(ctx.request()).watch(ctx);
+    // With the access log turned off (a level above INFO) requests are not followed at all.
+    if (LOG.isInfoEnabled()) {
+      new Exchange(ctx.request()).watch(ctx);
+    }
     ctx.next();
   }
 

@@ -47,8 +47,7 @@ public final class ArticleStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""")
         .execute(values)
         .map(rows -> rows.iterator().next().getString(0))
-        .compose(id -> stamp()
-            .compose(stamped -> pool.preparedQuery("SELECT seq FROM articles WHERE id = $1").execute(Tuple.of(id)))
+        .compose(id -> pool.preparedQuery("SELECT newspush_stamp_for($1)").execute(Tuple.of(id))
             .map(rows -> new Published(id, rows.iterator().next().getLong(0))));
   }
 

@@ -1,0 +1,141 @@
+package io.newspush.bench;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One run: connect every subscriber, optionally hold them idle, publish, wait for the deliveries,
+ * and measure the server around each phase. Usable in-process (the smoke test does).
+ */
+public final class BenchRun {
+  /** Connecting gives up when no subscriber has connected or failed for this long. */
+  private static final long CONNECT_STALL_SECONDS = 60;
+  private static final long POLL_MILLIS = 100;
+
+  private final BenchOptions options;
+  private final PrintStream progress;
+  private final Vertx vertx;
+  private final Tally tally = new Tally();
+  private final ProcStats server;
+  private final long startNanos = System.nanoTime();
+
+  private BenchRun(BenchOptions options, PrintStream progress, Vertx vertx) {
+    this.options = options;
+    this.progress = progress;
+    this.vertx = vertx;
+    this.server = new ProcStats(options.serverPids());
+  }
+
+  /** Runs the benchmark; progress lines go to {@code progress}, about one a second. */
+  public static Result run(BenchOptions options, PrintStream progress) throws InterruptedException {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
+    try {
+      return new BenchRun(options, progress, vertx).execute();
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private Result execute() throws InterruptedException {
+    long rssBefore = server.rssBytes();
+    long connectStart = System.nanoTime();
+    int groups = options.eventLoops();
+    AtomicInteger index = new AtomicInteger();
+    await(vertx.deployVerticle(() -> new SubscriberGroup(options, tally, index.getAndIncrement(), groups),
+        new DeploymentOptions().setInstances(groups)));
+    waitFor(() -> tally.groupsDoneConnecting.sum() == groups,
+        () -> tally.subscribed.sum() + tally.connectFailures.sum(), CONNECT_STALL_SECONDS, () -> String.format(Locale.ROOT,
+            "connecting: %d of %d subscribed, %d failed", tally.subscribed.sum(), options.subscribers(),
+            tally.connectFailures.sum()), () -> {});
+    double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+    long subscribed = tally.subscribed.sum();
+    report(String.format(Locale.ROOT, "connected: %d subscribed in %.2f s, %d failed%s", subscribed, connectSeconds,
+        tally.connectFailures.sum(), tally.fileLimitHit ? " (open-files limit reached)" : ""));
+    if (options.holdSeconds() > 0) {
+      report("holding " + subscribed + " idle connections for " + options.holdSeconds() + " s");
+      Thread.sleep(options.holdSeconds() * 1000L);
+    }
+    long rssConnected = server.rssBytes();
+
+    long cpuStart = server.cpuTicks();
+    long[] cpuAtLastProgress = {cpuStart};
+    double deliverySeconds = 0;
+    double publishSeconds = 0;
+    if (options.articles() > 0) {
+      Publisher publisher = new Publisher(vertx, options, tally);
+      Future<Void> publishing = publisher.run();
+      waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
+          () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
+              "publishing: %d of %d published; %d of %d delivered, %d duplicated, %d out of order",
+              tally.published.sum(), options.articles(), tally.unique.sum(), tally.published.sum() * subscribed,
+              tally.duplicates.sum(), tally.outOfOrder.sum()),
+          () -> cpuAtLastProgress[0] = server.cpuTicks());
+      publishSeconds = publishing.isComplete() ? publisher.seconds() : 0;
+      if (tally.received.sum() > 0) {
+        deliverySeconds = (tally.lastReceiptMicros.get() - publisher.firstPublishMicros()) / 1e6;
+      }
+    }
+    return new Result(options, subscribed, tally.connectFailures.sum(), tally.firstConnectError.get(),
+        tally.fileLimitHit, connectSeconds, tally.published.sum(), publishSeconds, tally.publishFailures.sum(),
+        tally.firstPublishError.get(), tally.published.sum() * subscribed, tally.received.sum(), tally.unique.sum(),
+        tally.duplicates.sum(), tally.outOfOrder.sum(), tally.disconnected.sum(), tally.otherMessages.sum(),
+        tally.firstOtherMessage.get(), tally.latencyMicros.copy(), deliverySeconds, rssBefore, rssConnected,
+        cpuStart < 0 ? -1 : cpuAtLastProgress[0] - cpuStart);
+  }
+
+  /**
+   * Polls until {@code done}, or until {@code progressCount} has not moved for {@code stallSeconds};
+   * runs {@code onProgress} whenever it moved, and prints {@code status} about once a second.
+   */
+  private void waitFor(BooleanSupplier done, LongSupplier progressCount, long stallSeconds, Supplier<String> status,
+                       Runnable onProgress) throws InterruptedException {
+    long last = progressCount.getAsLong();
+    long lastMoved = System.nanoTime();
+    long lastReport = 0;
+    while (!done.getAsBoolean()) {
+      Thread.sleep(POLL_MILLIS);
+      long now = System.nanoTime();
+      long count = progressCount.getAsLong();
+      if (count != last) {
+        last = count;
+        lastMoved = now;
+        onProgress.run();
+      } else if (now - lastMoved > TimeUnit.SECONDS.toNanos(stallSeconds)) {
+        report(status.get() + "; no progress for " + stallSeconds + " s, giving up waiting");
+        return;
+      }
+      if (now - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+        lastReport = now;
+        report(status.get());
+      }
+    }
+  }
+
+  private void report(String line) {
+    progress.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - startNanos) / 1e9, line);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after 5 minutes", e);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.newspush.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** What one run measured, with the figures derived from it, as text and as JSON. */
+public record Result(
+    BenchOptions options,
+    long subscribed,
+    long connectFailures,
+    String firstConnectError,
+    boolean fileLimitHit,
+    double connectSeconds,
+    long published,
+    double publishSeconds,
+    long publishFailures,
+    String firstPublishError,
+    long expected,
+    long received,
+    long unique,
+    long duplicated,
+    long outOfOrder,
+    long disconnected,
+    long otherMessages,
+    String firstOtherMessage,
+    Histogram latencyMicros,
+    double deliverySeconds,
+    long rssBeforeBytes,
+    long rssConnectedBytes,
+    long cpuTicks) {
+
+  public long lost() {
+    return expected - unique;
+  }
+
+  /** Every subscriber connected and got every article once, in order. */
+  public boolean clean() {
+    return lost() == 0 && duplicated == 0 && outOfOrder == 0 && connectFailures == 0 && publishFailures == 0
+        && disconnected == 0;
+  }
+
+  double deliveriesPerSecond() {
+    return deliverySeconds > 0 ? received / deliverySeconds : 0;
+  }
+
+  double publishRate() {
+    return publishSeconds > 0 ? published / publishSeconds : 0;
+  }
+
+  double cpuSeconds() {
+    return cpuTicks < 0 ? -1 : cpuTicks / ProcStats.CLOCK_TICKS_PER_SECOND;
+  }
+
+  double cpuMicrosPerDelivery() {
+    return cpuTicks < 0 || received == 0 ? -1 : cpuSeconds() * 1e6 / received;
+  }
+
+  long rssBytesPerConnection() {
+    return rssBeforeBytes < 0 || subscribed == 0 ? -1 : (rssConnectedBytes - rssBeforeBytes) / subscribed;
+  }
+
+  double latencyMillis(double percentile) {
+    return latencyMicros.getTotalCount() == 0 ? -1 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  String text() {
+    StringBuilder out = new StringBuilder();
+    line(out, "%s at %s, topic %s%n", options.target().name().toLowerCase(Locale.ROOT), options.url(), options.topic());
+    line(out, "connections   %d WS + %d SSE: %d subscribed in %.2f s, %d failed%n",
+        options.webSockets(), options.sseStreams(), subscribed, connectSeconds, connectFailures);
+    if (fileLimitHit) {
+      line(out, "OPEN-FILES LIMIT: this process ran out of file descriptors after %d connections (ulimit -n here: %s).%n"
+          + "              Run fewer connections per process (e.g. WS and SSE in two processes).%n",
+          subscribed, ProcStats.openFilesLimit());
+    } else if (firstConnectError != null) {
+      line(out, "              first connect error: %s%n", firstConnectError);
+    }
+    if (options.articles() > 0) {
+      line(out, "articles      %d of %d published (%d bytes) at %.1f/s, asked for %.1f/s; %d failed%s%n", published,
+          options.articles(), options.articleBytes(), publishRate(), options.rate(), publishFailures,
+          firstPublishError == null ? "" : ": " + firstPublishError);
+      line(out, "deliveries    expected %d, received %d, lost %d, duplicated %d, out of order %d; %d disconnected%n",
+          expected, received, lost(), duplicated, outOfOrder, disconnected);
+      line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
+          latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
+      line(out, "throughput    %.0f deliveries/s over %.2f s%n", deliveriesPerSecond(), deliverySeconds);
+    }
+    if (otherMessages > 0) {
+      line(out, "unexpected    %d other messages, the first: %s%n", otherMessages, firstOtherMessage);
+    }
+    if (rssBeforeBytes >= 0) {
+      line(out, "server        RSS %.1f MiB idle, %.1f MiB with all connected: %d bytes per connection%n",
+          rssBeforeBytes / 1048576.0, rssConnectedBytes / 1048576.0, rssBytesPerConnection());
+      if (options.articles() > 0) {
+        line(out, "              CPU %.2f s while delivering: %.3f us per delivery%n", cpuSeconds(), cpuMicrosPerDelivery());
+      }
+    }
+    line(out, "result        %s%n", clean() ? "OK: no loss, duplicate or reordering" : "NOT CLEAN (see above)");
+    return out.toString();
+  }
+
+  JsonObject json() {
+    JsonObject latency = new JsonObject()
+        .put("p50", latencyMillis(50)).put("p90", latencyMillis(90)).put("p99", latencyMillis(99))
+        .put("p99_9", latencyMillis(99.9)).put("max", latencyMillis(100));
+    return new JsonObject()
+        .put("target", options.target().name().toLowerCase(Locale.ROOT))
+        .put("url", options.url().toString())
+        .put("topic", options.topic())
+        .put("ws", options.webSockets())
+        .put("sse", options.sseStreams())
+        .put("articles", options.articles())
+        .put("rate", options.rate())
+        .put("article_bytes", options.articleBytes())
+        .put("subscribed", subscribed)
+        .put("connect_failures", connectFailures)
+        .put("first_connect_error", firstConnectError)
+        .put("open_files_limit_hit", fileLimitHit)
+        .put("connect_seconds", connectSeconds)
+        .put("published", published)
+        .put("publish_rate_achieved", publishRate())
+        .put("publish_failures", publishFailures)
+        .put("expected", expected)
+        .put("received", received)
+        .put("lost", lost())
+        .put("duplicated", duplicated)
+        .put("out_of_order", outOfOrder)
+        .put("disconnected", disconnected)
+        .put("other_messages", otherMessages)
+        .put("latency_ms", latency)
+        .put("delivery_seconds", deliverySeconds)
+        .put("deliveries_per_second", deliveriesPerSecond())
+        .put("server_pids", options.serverPids())
+        .put("server_rss_before_bytes", rssBeforeBytes)
+        .put("server_rss_connected_bytes", rssConnectedBytes)
+        .put("server_rss_bytes_per_connection", rssBytesPerConnection())
+        .put("server_cpu_seconds", cpuSeconds())
+        .put("server_cpu_us_per_delivery", cpuMicrosPerDelivery())
+        .put("clean", clean());
+  }
+
+  private static void line(StringBuilder out, String format, Object... args) {
+    out.append(String.format(Locale.ROOT, format, args));
+  }
+}
