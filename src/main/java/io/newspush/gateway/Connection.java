@@ -38,6 +38,8 @@ abstract class Connection {
   private long position = -1;
   /** Live articles held back while stored ones are replayed; null when live. */
   private ArrayDeque<EncodedArticle> heldBack;
+  /** Counts the times held-back articles were dropped; a replay page read before a drop is not the last. */
+  private int heldBackDrops;
   private final Vertx vertx;
   private long expiryTimer = -1;
   private long queuedBytes;
@@ -156,9 +158,10 @@ abstract class Connection {
       return;
     }
     if (heldBack.size() >= limits.queueArticles()) {
-      // Everything dropped here was emitted before the next replay page is read, so that page
-      // (taken from the table) still contains it; memory stays bounded during a long replay.
+      // Everything dropped here is already in the table, so a replay page read after this
+      // moment contains it; replayPage reads one more if the drop came after its query.
       heldBack.clear();
+      heldBackDrops++;
     }
     heldBack.add(article);
   }
@@ -212,6 +215,7 @@ abstract class Connection {
   }
 
   private void replayPage() {
+    int dropsBefore = heldBackDrops;
     replay.page(position, List.copyOf(patterns), REPLAY_PAGE).onComplete(result -> {
       if (closed) {
         return;
@@ -231,7 +235,7 @@ abstract class Connection {
         return;
       }
       position = Math.max(position, page.through());
-      if (page.more()) {
+      if (page.more() || heldBackDrops != dropsBefore) {
         whenDrained(this::replayPage);
       } else {
         goLive();
