@@ -89,7 +89,8 @@ public final class BenchRun {
     return new Result(options, subscribed, tally.connectFailures.sum(), tally.firstConnectError.get(),
         tally.fileLimitHit, connectSeconds, tally.published.sum(), publishSeconds, tally.publishFailures.sum(),
         tally.firstPublishError.get(), tally.published.sum() * subscribed, tally.received.sum(), tally.unique.sum(),
-        tally.duplicates.sum(), tally.outOfOrder.sum(), tally.disconnected.sum(), tally.otherMessages.sum(),
+        tally.duplicates.sum(), tally.outOfOrder.sum(), tally.disconnected.sum(), tally.disconnectReasons(),
+        tally.otherMessages.sum(),
         tally.firstOtherMessage.get(), tally.latencyMicros.copy(), deliverySeconds, rssBefore, rssConnected,
         cpuStart < 0 ? -1 : cpuAtLastProgress[0] - cpuStart);
   }

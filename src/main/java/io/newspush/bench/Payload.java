@@ -51,9 +51,9 @@ final class Payload {
       return null;
     }
     int counterAt = at + MARK.length;
-    long counter = parseLong(message, counterAt, to);
-    int timeAt = counterAt + Long.toString(counter).length() + 1;
-    return new Mark(counter, parseLong(message, timeAt, to));
+    int counterEnd = digitsEnd(message, counterAt, to);
+    long counter = parseLong(message, counterAt, counterEnd);
+    return new Mark(counter, parseLong(message, counterEnd + 1, to));
   }
 
   static int indexOf(byte[] haystack, byte[] needle, int from, int to) {
@@ -71,15 +71,19 @@ final class Payload {
 
   /** The decimal number starting at {@code from}; -1 if there is none. */
   static long parseLong(byte[] buffer, int from, int to) {
+    int end = digitsEnd(buffer, from, to);
     long value = 0;
-    int i = from;
-    for (; i < to; i++) {
-      byte b = buffer[i];
-      if (b < '0' || b > '9') {
-        break;
-      }
-      value = value * 10 + (b - '0');
+    for (int i = from; i < end; i++) {
+      value = value * 10 + (buffer[i] - '0');
     }
-    return i == from ? -1 : value;
+    return end == from ? -1 : value;
+  }
+
+  private static int digitsEnd(byte[] buffer, int from, int to) {
+    int i = from;
+    while (i < to && buffer[i] >= '0' && buffer[i] <= '9') {
+      i++;
+    }
+    return i;
   }
 }

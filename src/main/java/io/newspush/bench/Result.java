@@ -1,7 +1,9 @@
 package io.newspush.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /** What one run measured, with the figures derived from it, as text and as JSON. */
@@ -22,6 +24,7 @@ public record Result(
     long duplicated,
     long outOfOrder,
     long disconnected,
+    Map<String, Long> disconnectReasons,
     long otherMessages,
     String firstOtherMessage,
     Histogram latencyMicros,
@@ -80,8 +83,8 @@ public record Result(
       line(out, "articles      %d of %d published (%d bytes) at %.1f/s, asked for %.1f/s; %d failed%s%n", published,
           options.articles(), options.articleBytes(), publishRate(), options.rate(), publishFailures,
           firstPublishError == null ? "" : ": " + firstPublishError);
-      line(out, "deliveries    expected %d, received %d, lost %d, duplicated %d, out of order %d; %d disconnected%n",
-          expected, received, lost(), duplicated, outOfOrder, disconnected);
+      line(out, "deliveries    expected %d, received %d, lost %d, duplicated %d, out of order %d; %d disconnected %s%n",
+          expected, received, lost(), duplicated, outOfOrder, disconnected, disconnected == 0 ? "" : disconnectReasons);
       line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
           latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
       line(out, "throughput    %.0f deliveries/s over %.2f s%n", deliveriesPerSecond(), deliverySeconds);
@@ -121,13 +124,16 @@ public record Result(
         .put("published", published)
         .put("publish_rate_achieved", publishRate())
         .put("publish_failures", publishFailures)
+        .put("first_publish_error", firstPublishError)
         .put("expected", expected)
         .put("received", received)
         .put("lost", lost())
         .put("duplicated", duplicated)
         .put("out_of_order", outOfOrder)
         .put("disconnected", disconnected)
+        .put("disconnect_reasons", new JsonObject(new LinkedHashMap<String, Object>(disconnectReasons)))
         .put("other_messages", otherMessages)
+        .put("first_other_message", firstOtherMessage)
         .put("latency_ms", latency)
         .put("delivery_seconds", deliverySeconds)
         .put("deliveries_per_second", deliveriesPerSecond())

@@ -44,10 +44,10 @@ final class Subscriber {
   }
 
   /** The server ended the stream or closed the socket; counted once. */
-  void gone() {
+  void gone(String reason) {
     if (!gone) {
       gone = true;
-      tally.disconnected.increment();
+      tally.disconnected(reason);
     }
   }
 }

@@ -91,7 +91,7 @@ final class SubscriberGroup extends VerticleBase {
       socket.handler(frame -> onWebSocketMessage(frame, subscriber, ready));
       socket.closeHandler(v -> {
         if (!ready.tryFail("the WebSocket closed before it was subscribed")) {
-          subscriber.gone();
+          subscriber.gone("ws " + socket.closeStatusCode() + " " + socket.closeReason());
         }
       });
       if (options.target().subscribedOnUpgrade()) {
@@ -126,8 +126,8 @@ final class SubscriberGroup extends VerticleBase {
       }
       SseFramer framer = new SseFramer(subscriber::accept);
       response.handler(framer::feed);
-      response.endHandler(v -> subscriber.gone());
-      response.exceptionHandler(e -> subscriber.gone());
+      response.endHandler(v -> subscriber.gone("sse stream ended"));
+      response.exceptionHandler(e -> subscriber.gone("sse " + e));
       // Both servers subscribe before they send the response head.
       return Future.succeededFuture();
     });

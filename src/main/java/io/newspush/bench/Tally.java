@@ -1,5 +1,8 @@
 package io.newspush.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -19,6 +22,8 @@ final class Tally {
   final LongAdder duplicates = new LongAdder();
   final LongAdder outOfOrder = new LongAdder();
   final LongAdder disconnected = new LongAdder();
+  /** Disconnections by how the server ended them, e.g. "ws 1001 ping timeout". */
+  private final ConcurrentHashMap<String, LongAdder> disconnectsByReason = new ConcurrentHashMap<>();
   final LongAdder otherMessages = new LongAdder();
   final LongAdder published = new LongAdder();
   final LongAdder publishFailures = new LongAdder();
@@ -44,6 +49,20 @@ final class Tally {
       }
     }
     firstConnectError.compareAndSet(null, String.valueOf(cause));
+  }
+
+  void disconnected(String reason) {
+    disconnected.increment();
+    disconnectsByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  /** Counts by reason, most frequent first. */
+  Map<String, Long> disconnectReasons() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    disconnectsByReason.entrySet().stream()
+        .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+        .forEach(e -> counts.put(e.getKey(), e.getValue().sum()));
+    return counts;
   }
 
   void otherMessage(String text) {
