@@ -30,6 +30,15 @@ final class SseConnection extends Connection {
     response.write(Buffer.buffer("retry: " + config.retry().toMillis() + "\n: newspush\n\n"));
   }
 
+  /**
+   * Tells a live (not resuming) client where its stream starts: an event with only an id sets
+   * EventSource's Last-Event-ID without firing a message, so a reconnect before the first
+   * matching article still resumes without a gap.
+   */
+  void announceStart() {
+    response.write(Buffer.buffer("id: " + position() + "\n\n"));
+  }
+
   @Override
   Future<Void> writeArticle(EncodedArticle article) {
     return response.write(article.sseEvent());
@@ -73,12 +82,12 @@ final class SseConnection extends Connection {
 
   @Override
   void closeExpired() {
-    response.end(Buffer.buffer("event: error\ndata: ").appendBuffer(ErrorReply.body("token_expired", "the token expired; reconnect with a fresh one").toBuffer()).appendString("\n\n"));
+    response.end(Buffer.buffer("event: closing\ndata: ").appendBuffer(ErrorReply.body("token_expired", "the token expired; reconnect with a fresh one").toBuffer()).appendString("\n\n"));
   }
 
   @Override
   void closeUnavailable(String message) {
-    response.end(Buffer.buffer("event: error\ndata: ").appendBuffer(ErrorReply.body("unavailable", message).toBuffer()).appendString("\n\n"));
+    response.end(Buffer.buffer("event: closing\ndata: ").appendBuffer(ErrorReply.body("unavailable", message).toBuffer()).appendString("\n\n"));
   }
 
   /** Ends the stream cleanly, e.g. when the server shuts down. */

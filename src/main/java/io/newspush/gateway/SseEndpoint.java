@@ -60,6 +60,9 @@ final class SseEndpoint {
       connection.start(config.sse());
       connection.expireAt(grant.flatMap(Grant::expiresAt));
       connection.follow(patterns, since);
+      if (since == null) {
+        connection.announceStart();
+      }
     });
   }
 }

@@ -63,7 +63,9 @@ class TokenExpiryTest {
     try (SseClient sse = SseClient.connect(vertx, node.port(), "/v1/sse?topics=economy/**&access_token=" + tokenValidFor(2))) {
       assertEquals(200, sse.status());
       Await.until(sse::ended, Duration.ofSeconds(10), () -> "the SSE stream did not end when its token expired");
-      assertEquals("error", sse.events().get(sse.events().size() - 1).event(), "the last event says why");
+      SseClient.Event last = sse.events().get(sse.events().size() - 1);
+      assertEquals("closing", last.event(), "the last event says why");
+      assertEquals("token_expired", new JsonObject(last.data()).getString("error"));
     }
   }
 
