@@ -8,6 +8,7 @@ import io.newspush.feed.Feed;
 import io.newspush.feed.FeedStatus;
 import io.newspush.feed.Replay;
 import io.newspush.ops.AccessLog;
+import io.newspush.ops.EventLoopProbe;
 import io.newspush.ops.Health;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
@@ -66,6 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
     GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, subscribers);
     return feed.consume(fanout::deliver).completion().compose(registered -> {
       vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
+      EventLoopProbe.install(vertx, metrics);
       vertx.setPeriodic(config.webSocket().pingInterval().toMillis(), id -> pingWebSockets());
       HttpServerOptions options = new HttpServerOptions();
       config.http().tlsCert().ifPresent(cert -> options.setSsl(true).setKeyCertOptions(

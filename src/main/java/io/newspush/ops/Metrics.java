@@ -38,6 +38,7 @@ public final class Metrics {
   private final AtomicLong subscribedPatterns = new AtomicLong();
   private final Counter feedArticles;
   private final Timer deliveryLatency;
+  private final Timer eventLoopDelay;
 
   public Metrics() {
     for (Transport transport : Transport.values()) {
@@ -59,6 +60,12 @@ public final class Metrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    eventLoopDelay = Timer.builder("newspush_event_loop_delay")
+        .description("How late a 1 s timer fires on each gateway's event loop: time ready work waits there")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(5))
         .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -90,6 +97,10 @@ public final class Metrics {
   public void delivered(Transport transport, long visibleAtNanos) {
     deliveries.get(transport).increment();
     deliveryLatency.record(System.nanoTime() - visibleAtNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public void eventLoopDelay(long nanos) {
+    eventLoopDelay.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public void slowConsumerClosed(Transport transport) {
