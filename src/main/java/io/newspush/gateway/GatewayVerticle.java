@@ -77,7 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
           .setPort(config.http().port())
           .setTcpNoDelay(true)
           .setMaxWebSocketMessageSize(config.webSocket().maxMessageBytes())
-          .setMaxWebSocketFrameSize(config.webSocket().maxMessageBytes()));
+          .setMaxWebSocketFrameSize(2 * config.webSocket().maxMessageBytes()));
       return server.requestHandler(router(context)).listen();
     });
   }

@@ -26,6 +26,7 @@ final class WsConnection extends Connection {
   static final short GOING_AWAY = 1001;
   static final short POLICY_VIOLATION = 1008;
   static final short TRY_AGAIN_LATER = 1013;
+  static final short MESSAGE_TOO_BIG = 1009;
   /** Messages ignored for the rate limit before the client counts as abusive and is closed. */
   private static final int ABUSE_THRESHOLD = 100;
 
@@ -53,6 +54,14 @@ final class WsConnection extends Connection {
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(data -> error("unsupported_frame", "send JSON in text frames; binary frames are not understood"));
     socket.pongHandler(data -> heard());
+    // Vert.x reports a message over the size limit here, after discarding it; the protocol
+    // closes such a connection with 1009.
+    socket.exceptionHandler(failure -> {
+      if (failure instanceof IllegalStateException && !closed()) {
+        release();
+        socket.close(MESSAGE_TOO_BIG, "message too big");
+      }
+    });
   }
 
   /**

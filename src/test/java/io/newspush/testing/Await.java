@@ -27,6 +27,14 @@ public final class Await {
     }
   }
 
+  /** A long list of seqs shortened for a failure message: its size, first and last few. */
+  public static String summary(java.util.List<Long> seqs) {
+    if (seqs.size() <= 20) {
+      return seqs.toString();
+    }
+    return seqs.size() + " seqs " + seqs.subList(0, 5) + " ... " + seqs.subList(seqs.size() - 10, seqs.size());
+  }
+
   public static void until(BooleanSupplier condition, Supplier<String> whatIsMissing) {
     until(condition, DEFAULT, whatIsMissing);
   }

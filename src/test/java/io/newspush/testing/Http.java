@@ -1,5 +1,7 @@
 package io.newspush.testing;
 
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -12,10 +14,12 @@ import java.util.Map;
 /** A plain HTTP client for publishing and reading history, as a newsroom's tools would. */
 public final class Http {
   private final HttpClient client;
+  private final Context context;
   private final int port;
 
   public Http(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
+    this.client = vertx.createHttpClient();
+    this.context = vertx.getOrCreateContext();
     this.port = port;
   }
 
@@ -39,12 +43,20 @@ public final class Http {
     return request(HttpMethod.GET, path, Map.of(), null);
   }
 
+  /**
+   * Runs the whole exchange on one context, with the body read inside the send: from a test
+   * thread, a flat request/send/body chain can attach its body handler a turn late on a pooled
+   * keep-alive connection, and then waits forever for a body that was already delivered.
+   */
   public Reply request(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
     headers.forEach(options::putHeader);
-    return Await.result(client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(data -> new Reply(response.statusCode(), headers(response), data))));
+    Promise<Reply> reply = Promise.promise();
+    context.runOnContext(v -> client.request(options)
+        .compose(request -> (body == null ? request.send() : request.send(body))
+            .compose(response -> response.body().map(data -> new Reply(response.statusCode(), headers(response), data))))
+        .onComplete(reply));
+    return Await.result(reply.future());
   }
 
   private static Map<String, String> headers(HttpClientResponse response) {

@@ -139,7 +139,7 @@ public final class SseClient implements AutoCloseable {
 
   public List<JsonObject> awaitArticles(int count) {
     Await.until(() -> articles().size() >= count,
-        () -> "SSE client has " + articles().size() + " of " + count + " articles; seqs " + seqs());
+        () -> "SSE client has " + articles().size() + " of " + count + " articles; seqs " + Await.summary(seqs()));
     return articles();
   }
 

@@ -1,0 +1,121 @@
+package io.newspush.testing.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * newspush as a separate OS process ({@code java -cp <this JVM's class path> io.newspush.Main}),
+ * configured by environment like an operator would, so a test can SIGKILL it. Its output goes to a
+ * log file that failure messages quote. A JVM shutdown hook kills it should the test run abort.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final Thread reaper;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+    this.reaper = new Thread(process::destroyForcibly, "kill-newspush-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /** Starts {@code io.newspush.Main} with these NEWSPUSH_* variables added to this process's environment. */
+  public static NodeProcess start(Map<String, String> environment, Path log) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), "io.newspush.Main"));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
+    builder.environment().putAll(environment);
+    try {
+      return new NodeProcess(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start " + command, e);
+    }
+  }
+
+  /** Polls {@code GET /health/ready} until it answers 200; fails early, quoting the log, if the process dies. */
+  public void awaitReady(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new AssertionError("newspush exited with " + process.exitValue() + " before it was ready; log:\n" + logTail());
+      }
+      try {
+        if (Fetch.get(port, "/health/ready").status() == 200) {
+          return;
+        }
+      } catch (AssertionError notListeningYet) {
+        // connection refused until the HTTP server is up
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("newspush was not ready within " + timeout.toSeconds() + " s; log:\n" + logTail());
+      }
+      sleep(100);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, then waits for the process to be gone; returns its exit value. */
+  public int kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("newspush (pid " + process.pid() + ") did not die within 30 s of SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return process.exitValue();
+  }
+
+  /** The last lines of the process's output. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
