@@ -16,6 +16,8 @@ import java.util.Set;
 final class Fanout {
   private final TopicIndex<Connection> index = new TopicIndex<>();
   private final Set<Connection> connections = new HashSet<>();
+  /** Reused for every article: this gateway's event loop is its only user. */
+  private final List<Connection> targets = new ArrayList<>();
   private long head;
 
   Fanout(long head) {
@@ -29,7 +31,15 @@ final class Fanout {
 
   void deliver(EncodedArticle article) {
     head = Math.max(head, article.seq());
-    index.forEachMatch(article.topic(), connection -> connection.offer(article));
+    // Collect first: offering may close a slow consumer, which takes it out of the index.
+    index.forEachMatch(article.topic(), targets::add);
+    try {
+      for (Connection connection : targets) {
+        connection.offer(article);
+      }
+    } finally {
+      targets.clear();
+    }
   }
 
   void open(Connection connection) {

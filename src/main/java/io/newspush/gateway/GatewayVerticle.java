@@ -12,6 +12,7 @@ import io.newspush.ops.EventLoopProbe;
 import io.newspush.ops.Health;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -76,8 +77,13 @@ public final class GatewayVerticle extends VerticleBase {
           .setHost(config.http().host())
           .setPort(config.http().port())
           .setTcpNoDelay(true)
+          // 64 patterns of CJK text, URL-encoded, are about 10 KB of request line.
+          .setMaxInitialLineLength(65536)
           .setMaxWebSocketMessageSize(config.webSocket().maxMessageBytes())
           .setMaxWebSocketFrameSize(2 * config.webSocket().maxMessageBytes()));
+      server.invalidRequestHandler(request -> ErrorReply.send(request.response(),
+          request.decoderResult().cause() instanceof TooLongFrameException ? 414 : 400,
+          "bad_request", "the request could not be read"));
       return server.requestHandler(router(context)).listen();
     });
   }

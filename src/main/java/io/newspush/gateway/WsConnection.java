@@ -6,15 +6,19 @@ import io.newspush.auth.SubscriberAuth;
 import io.newspush.feed.EncodedArticle;
 import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +31,7 @@ final class WsConnection extends Connection {
   static final short POLICY_VIOLATION = 1008;
   static final short TRY_AGAIN_LATER = 1013;
   static final short MESSAGE_TOO_BIG = 1009;
+  static final short INVALID_PAYLOAD = 1007;
   /** Messages ignored for the rate limit before the client counts as abusive and is closed. */
   private static final int ABUSE_THRESHOLD = 100;
 
@@ -39,6 +44,9 @@ final class WsConnection extends Connection {
   private Optional<Grant> grant = Optional.empty();
   private long lastHeardNanos = System.nanoTime();
   private int refusedMessages;
+  private final int maxMessageBytes;
+  /** A text message whose continuation frames are still arriving. */
+  private Buffer partialText;
 
   WsConnection(ServerWebSocket socket, GatewayContext context, String address) {
     super(context, Metrics.Transport.WS, address);
@@ -46,18 +54,21 @@ final class WsConnection extends Connection {
     this.fanout = context.fanout();
     this.metrics = context.metrics();
     this.maxPatterns = context.config().limits().patterns();
+    this.maxMessageBytes = context.config().webSocket().maxMessageBytes();
     this.auth = context.auth();
     this.messages = new RateLimit(context.config().limits().clientMessagesPerSecond());
   }
 
   void start() {
-    socket.textMessageHandler(this::onText);
+    // Text is assembled from frames here rather than by Vert.x, which decodes invalid UTF-8
+    // leniently; RFC 6455 wants such a message refused with 1007.
+    socket.frameHandler(this::onFrame);
     socket.binaryMessageHandler(data -> error("unsupported_frame", "send JSON in text frames; binary frames are not understood"));
     socket.pongHandler(data -> heard());
     // Vert.x reports a message over the size limit here, after discarding it; the protocol
     // closes such a connection with 1009.
     socket.exceptionHandler(failure -> {
-      if (failure instanceof IllegalStateException && !closed()) {
+      if (!closed() && (failure instanceof IllegalStateException || tooBig(failure))) {
         release();
         socket.close(MESSAGE_TOO_BIG, "message too big");
       }
@@ -137,6 +148,33 @@ final class WsConnection extends Connection {
     requested.forEach(pattern -> topics.add(pattern.text()));
     send(new JsonObject().put("type", "subscribed").put("topics", topics).put("seq", fanout.head()));
     follow(added, resumeFrom);
+  }
+
+  private void onFrame(WebSocketFrame frame) {
+    if (!frame.isText() && !(frame.isContinuation() && partialText != null)) {
+      return;
+    }
+    partialText = partialText == null ? frame.binaryData().copy() : partialText.appendBuffer(frame.binaryData());
+    if (partialText.length() > maxMessageBytes) {
+      partialText = null;
+      release();
+      socket.close(MESSAGE_TOO_BIG, "message too big");
+    } else if (frame.isFinal()) {
+      Buffer whole = partialText;
+      partialText = null;
+      try {
+        onText(StrictUtf8.decode(whole));
+      } catch (CharacterCodingException e) {
+        release();
+        socket.close(INVALID_PAYLOAD, "invalid UTF-8");
+      }
+    }
+  }
+
+  /** Netty's frame decoder refuses a single frame over its limit before Vert.x sees it. */
+  private static boolean tooBig(Throwable failure) {
+    return failure instanceof CorruptedWebSocketFrameException corrupted
+        && corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG;
   }
 
   private void onText(String text) {

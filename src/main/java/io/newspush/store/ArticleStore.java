@@ -4,6 +4,7 @@ import io.newspush.article.Article;
 import io.newspush.article.Draft;
 import io.newspush.topic.Pattern;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The articles table: writes, the sequencer call, and reads by seq. Every query is prepared. */
 public final class ArticleStore {
@@ -19,9 +21,14 @@ public final class ArticleStore {
   private static final String COLUMNS =
       "id, seq, topic, tags, title, subtitle, author, summary, body, url, lang, published_at";
 
+  private static final int SEQ_ATTEMPTS = 30;
+  private static final long SEQ_RETRY_MS = 100;
+
+  private final Vertx vertx;
   private final Pool pool;
 
-  public ArticleStore(Pool pool) {
+  public ArticleStore(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
     this.pool = pool;
   }
 
@@ -47,8 +54,20 @@ public final class ArticleStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""")
         .execute(values)
         .map(rows -> rows.iterator().next().getString(0))
-        .compose(id -> pool.preparedQuery("SELECT newspush_stamp_for($1)").execute(Tuple.of(id))
-            .map(rows -> new Published(id, rows.iterator().next().getLong(0))));
+        .compose(id -> seqOf(id, SEQ_ATTEMPTS).map(seq -> new Published(id, seq)));
+  }
+
+  /**
+   * The article is committed once the INSERT has answered: failing the publish now would tell the
+   * publisher to retry and so store it twice. Retry after a pause instead, long enough for the
+   * pool to notice and drop a connection that died.
+   */
+  private Future<Long> seqOf(String id, int attempts) {
+    return pool.preparedQuery("SELECT newspush_stamp_for($1)").execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getLong(0))
+        .recover(failure -> attempts > 1
+            ? vertx.timer(SEQ_RETRY_MS, TimeUnit.MILLISECONDS).compose(t -> seqOf(id, attempts - 1))
+            : Future.failedFuture(failure));
   }
 
   /** Gives every committed, unsequenced article its seq; returns how many it stamped. */

@@ -78,8 +78,14 @@ public final class ControlledPostgres implements AutoCloseable {
     return "postgresql://postgres@localhost:" + port + "/postgres";
   }
 
+  /** Stops the server and deletes its data directory. */
   @Override
   public void close() {
     stop();
+    try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is not worth failing a test for
+    }
   }
 }

@@ -79,6 +79,50 @@ public final class Feeds {
     return sse.events().stream().filter(e -> e.event().equals("article")).map(SseClient.Event::data).toList();
   }
 
+  /**
+   * Fails unless {@code got} is exactly {@code expected} (same seqs, same order), with a message
+   * short enough to read for a thousand articles: what is missing, what is extra or repeated, and
+   * where the two first differ.
+   */
+  public static void assertSameSeqs(List<Long> expected, List<Long> got, String who) {
+    if (expected.equals(got)) {
+      return;
+    }
+    List<Long> missing = new ArrayList<>(expected);
+    missing.removeAll(new java.util.HashSet<>(got));
+    List<Long> extra = new ArrayList<>(got);
+    for (Long seq : expected) {
+      extra.remove(seq);
+    }
+    int first = 0;
+    while (first < Math.min(expected.size(), got.size()) && expected.get(first).equals(got.get(first))) {
+      first++;
+    }
+    throw new AssertionError(who + ": expected " + expected.size() + " articles in seq order, got " + got.size()
+        + "; missing " + head(missing) + "; extra or repeated " + head(extra) + "; first difference at index " + first
+        + " (expected " + (first < expected.size() ? expected.get(first) : "nothing") + ", got "
+        + (first < got.size() ? got.get(first) : "nothing") + ")");
+  }
+
+  /** Fails unless the articles are equal one by one, naming the first that differs (abbreviated). */
+  public static void assertSameArticles(List<JsonObject> expected, List<JsonObject> got, String who) {
+    assertSameSeqs(seqs(expected), seqs(got), who);
+    for (int i = 0; i < expected.size(); i++) {
+      if (!expected.get(i).equals(got.get(i))) {
+        throw new AssertionError(who + ": article " + i + " (seq " + expected.get(i).getLong("seq") + ") differs: expected "
+            + abbreviate(expected.get(i).encode()) + " but got " + abbreviate(got.get(i).encode()));
+      }
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+  }
+
+  private static List<Long> head(List<Long> seqs) {
+    return seqs.size() > 20 ? seqs.subList(0, 20) : seqs;
+  }
+
   public static List<Long> seqs(List<JsonObject> articles) {
     return articles.stream().map(a -> a.getLong("seq")).toList();
   }

@@ -225,8 +225,11 @@ public final class WireWebSocket implements AutoCloseable {
   /** Returned by {@link #nextOrSilence} when the server sent nothing in time. */
   public static final Frame SILENCE = new Frame(-1, true, new byte[0]);
 
+  /** Returned by {@link #nextOrSilence} when reading failed: the connection was reset. */
+  public static final Frame RESET = new Frame(-2, true, new byte[0]);
+
   /**
-   * The next frame other than a ping: null if the connection ended (EOF or reset) without one,
+   * The next frame other than a ping: null at EOF, {@link #RESET} if the connection was reset,
    * {@link #SILENCE} if nothing came within {@code timeout}.
    */
   public Frame nextOrSilence(Duration timeout) {
@@ -241,8 +244,10 @@ public final class WireWebSocket implements AutoCloseable {
       }
     } catch (SocketTimeoutException e) {
       return SILENCE;
-    } catch (IOException e) {
+    } catch (EOFException e) {
       return null;
+    } catch (IOException e) {
+      return RESET;
     }
   }
 
