@@ -43,6 +43,9 @@ final class WsConnection extends Connection {
   private final SubscriberAuth auth;
   private Optional<Grant> grant = Optional.empty();
   private long lastHeardNanos = System.nanoTime();
+  /** When the last ping was written to the socket; 0 before the first. */
+  private long pingFlushedNanos;
+  private boolean pingInFlight;
   private int refusedMessages;
   private final int maxMessageBytes;
   /** A text message whose continuation frames are still arriving. */
@@ -258,16 +261,27 @@ final class WsConnection extends Connection {
     lastHeardNanos = System.nanoTime();
   }
 
-  /** Sends a ping, or closes the connection if the last two went unanswered. */
+  /**
+   * Called every ping interval: closes the connection if the client left the last ping
+   * unanswered for a whole interval, counted from when the ping left this server: a ping queued
+   * behind articles the server has not written yet is no sign of a dead client.
+   */
   void ping(long intervalNanos) {
-    if (closed()) {
+    if (closed() || pingInFlight) {
       return;
     }
-    if (System.nanoTime() - lastHeardNanos > 2 * intervalNanos) {
+    long now = System.nanoTime();
+    if (pingFlushedNanos > 0 && lastHeardNanos < pingFlushedNanos && now - pingFlushedNanos > intervalNanos) {
       release();
       socket.close(GOING_AWAY, "ping timeout");
-    } else {
-      socket.writePing(PING);
+      return;
+    }
+    if (pingFlushedNanos == 0 || lastHeardNanos >= pingFlushedNanos) {
+      pingInFlight = true;
+      socket.writePing(PING).onComplete(written -> {
+        pingInFlight = false;
+        pingFlushedNanos = System.nanoTime();
+      });
     }
   }
 
