@@ -71,14 +71,15 @@ class ConcurrentPublishersTest {
       }
       writers.shutdown();
 
+      // CMS rows are sequenced by the feed after they commit: wait for them to be pushed.
+      sse.awaitArticles(total);
+      ws.awaitArticles(total);
       List<JsonObject> history = Sql.history(http, "**");
       assertEquals(total, history.size(), "history holds every committed article");
       List<Long> expected = history.stream().map(a -> a.getLong("seq")).toList();
       for (int i = 1; i < expected.size(); i++) {
         assertEquals(true, expected.get(i) > expected.get(i - 1), "history is in strictly increasing seq");
       }
-      sse.awaitArticles(total);
-      ws.awaitArticles(total);
       assertEquals(expected, sse.seqs(), "SSE received exactly the stored articles, once each, in seq order");
       assertEquals(expected, ws.seqs(), "WebSocket received exactly the stored articles, once each, in seq order");
     }
