@@ -7,6 +7,8 @@ import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -33,6 +35,8 @@ abstract class Connection {
   private final Metrics.Transport transport;
   private final ConnectionLimiter limiter;
   private final String address;
+  /** The socket or response articles are written to, for flow control during a replay. */
+  private final WriteStream<Buffer> out;
   private final Set<Pattern> patterns = new LinkedHashSet<>();
   /** The last seq sent, or where the stream starts; -1 until the first subscription. */
   private long position = -1;
@@ -47,7 +51,8 @@ abstract class Connection {
   private boolean closed;
 
   /** Call only after {@code address} has a slot in the context's limiter; closing releases it. */
-  Connection(GatewayContext context, Metrics.Transport transport, String address) {
+  Connection(GatewayContext context, Metrics.Transport transport, String address, WriteStream<Buffer> out) {
+    this.out = out;
     this.vertx = context.vertx();
     this.fanout = context.fanout();
     this.replay = context.replay();
@@ -63,10 +68,6 @@ abstract class Connection {
   abstract Future<Void> writeArticle(EncodedArticle article);
 
   abstract void writeReset(String reason, long seq);
-
-  abstract boolean writeQueueFull();
-
-  abstract void whenDrained(Runnable action);
 
   /** The client cannot keep up: end the stream so it reconnects and resumes from its last seq. */
   abstract void closeSlowConsumer();
@@ -241,6 +242,17 @@ abstract class Connection {
         goLive();
       }
     });
+  }
+
+  private void whenDrained(Runnable action) {
+    if (!out.writeQueueFull()) {
+      action.run();
+    } else {
+      out.drainHandler(v -> {
+        out.drainHandler(null);
+        action.run();
+      });
+    }
   }
 
   private void goLive() {

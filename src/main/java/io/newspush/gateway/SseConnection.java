@@ -17,7 +17,7 @@ final class SseConnection extends Connection {
   private final HttpServerResponse response;
 
   SseConnection(HttpServerRequest request, GatewayContext context, String address) {
-    super(context, Metrics.Transport.SSE, address);
+    super(context, Metrics.Transport.SSE, address, request.response());
     this.request = request;
     this.response = request.response();
   }
@@ -55,23 +55,6 @@ final class SseConnection extends Connection {
   void ping() {
     if (!closed()) {
       response.write(PING);
-    }
-  }
-
-  @Override
-  boolean writeQueueFull() {
-    return response.writeQueueFull();
-  }
-
-  @Override
-  void whenDrained(Runnable action) {
-    if (!response.writeQueueFull()) {
-      action.run();
-    } else {
-      response.drainHandler(v -> {
-        response.drainHandler(null);
-        action.run();
-      });
     }
   }
 

@@ -52,7 +52,7 @@ final class WsConnection extends Connection {
   private Buffer partialText;
 
   WsConnection(ServerWebSocket socket, GatewayContext context, String address) {
-    super(context, Metrics.Transport.WS, address);
+    super(context, Metrics.Transport.WS, address, socket);
     this.socket = socket;
     this.fanout = context.fanout();
     this.metrics = context.metrics();
@@ -313,23 +313,6 @@ final class WsConnection extends Connection {
   @Override
   void writeReset(String reason, long seq) {
     send(new JsonObject().put("type", "reset").put("reason", reason).put("seq", seq));
-  }
-
-  @Override
-  boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
-  @Override
-  void whenDrained(Runnable action) {
-    if (!socket.writeQueueFull()) {
-      action.run();
-    } else {
-      socket.drainHandler(v -> {
-        socket.drainHandler(null);
-        action.run();
-      });
-    }
   }
 
   @Override
