@@ -3,6 +3,7 @@ package io.newspush.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Load generator for newspush and, for comparison, Nchan: many WebSocket and SSE subscribers,
@@ -13,6 +14,10 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    if (List.of(args).contains("--help")) {
+      System.out.print(BenchOptions.USAGE);
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);

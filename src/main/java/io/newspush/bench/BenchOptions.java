@@ -64,7 +64,8 @@ public record BenchOptions(
       values.put(name, args[i + 1]);
     }
     Target target = Target.named(values.getOrDefault("target", "newspush"));
-    String token = values.getOrDefault("token", Optional.ofNullable(System.getenv("NEWSPUSH_PUBLISHER_TOKEN")).orElse(""));
+    String fromEnvironment = System.getenv("NEWSPUSH_PUBLISHER_TOKEN");
+    String token = values.getOrDefault("token", fromEnvironment == null ? "" : fromEnvironment);
     if (target == Target.NEWSPUSH && token.isEmpty()) {
       throw new IllegalArgumentException("newspush needs a publisher token: --token or NEWSPUSH_PUBLISHER_TOKEN");
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +23,19 @@ public final class BenchRun {
   /** Connecting gives up when no subscriber has connected or failed for this long. */
   private static final long CONNECT_STALL_SECONDS = 60;
   private static final long POLL_MILLIS = 100;
+  /**
+   * Files kept free of subscriber connections, so that publishing, reading /proc and writing the
+   * results still work when the subscribers would use up this process's open-files limit.
+   */
+  static final long SPARE_FILES = 64;
 
   private final BenchOptions options;
   private final PrintStream progress;
   private final Vertx vertx;
   private final Tally tally = new Tally();
   private final ProcStats server;
+  /** This process: when it is as busy as the cores allow, the figures measure the client, not the server. */
+  private final ProcStats client = new ProcStats(List.of(ProcessHandle.current().pid()));
   private final long startNanos = System.nanoTime();
 
   private BenchRun(BenchOptions options, PrintStream progress, Vertx vertx) {
@@ -49,50 +57,71 @@ public final class BenchRun {
 
   private Result execute() throws InterruptedException {
     long rssBefore = server.rssBytes();
-    long connectStart = System.nanoTime();
-    int groups = options.eventLoops();
-    AtomicInteger index = new AtomicInteger();
-    await(vertx.deployVerticle(() -> new SubscriberGroup(options, tally, index.getAndIncrement(), groups),
-        new DeploymentOptions().setInstances(groups)));
-    waitFor(() -> tally.groupsDoneConnecting.sum() == groups,
-        () -> tally.subscribed.sum() + tally.connectFailures.sum(), CONNECT_STALL_SECONDS, () -> String.format(Locale.ROOT,
-            "connecting: %d of %d subscribed, %d failed", tally.subscribed.sum(), options.subscribers(),
-            tally.connectFailures.sum()), () -> {});
-    double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+    double connectSeconds = connectAll();
     long subscribed = tally.subscribed.sum();
-    report(String.format(Locale.ROOT, "connected: %d subscribed in %.2f s, %d failed%s", subscribed, connectSeconds,
-        tally.connectFailures.sum(), tally.fileLimitHit ? " (open-files limit reached)" : ""));
     if (options.holdSeconds() > 0) {
       report("holding " + subscribed + " idle connections for " + options.holdSeconds() + " s");
       Thread.sleep(options.holdSeconds() * 1000L);
     }
     long rssConnected = server.rssBytes();
-
-    long cpuStart = server.cpuTicks();
-    long[] cpuAtLastProgress = {cpuStart};
-    double deliverySeconds = 0;
-    double publishSeconds = 0;
-    if (options.articles() > 0) {
-      Publisher publisher = new Publisher(vertx, options, tally);
-      Future<Void> publishing = publisher.run();
-      waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
-          () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
-              "publishing: %d of %d published; %d of %d delivered, %d duplicated, %d out of order",
-              tally.published.sum(), options.articles(), tally.unique.sum(), tally.published.sum() * subscribed,
-              tally.duplicates.sum(), tally.outOfOrder.sum()),
-          () -> cpuAtLastProgress[0] = server.cpuTicks());
-      publishSeconds = publishing.isComplete() ? publisher.seconds() : 0;
-      if (tally.received.sum() > 0) {
-        deliverySeconds = (tally.lastReceiptMicros.get() - publisher.firstPublishMicros()) / 1e6;
-      }
-    }
+    Delivery delivery = options.articles() > 0 ? publishAndAwait(subscribed) : Delivery.NONE;
     return new Result(options, subscribed, tally.connectFailures.sum(), tally.firstConnectError.get(),
-        tally.fileLimitHit, connectSeconds, tally.published.sum(), publishSeconds, tally.publishFailures.sum(),
-        tally.firstPublishError.get(), tally.published.sum() * subscribed, tally.received.sum(), tally.unique.sum(),
-        tally.duplicates.sum(), tally.outOfOrder.sum(), tally.disconnected.sum(), tally.disconnectReasons(),
-        tally.otherMessages.sum(),
-        tally.firstOtherMessage.get(), tally.latencyMicros.copy(), deliverySeconds, rssBefore, rssConnected,
-        cpuStart < 0 ? -1 : cpuAtLastProgress[0] - cpuStart);
+        tally.fileLimitHit, connectSeconds, tally.published.sum(), delivery.publishSeconds(),
+        tally.publishFailures.sum(), tally.firstPublishError.get(), tally.published.sum() * subscribed,
+        tally.received.sum(), tally.unique.sum(), tally.duplicates.sum(), tally.outOfOrder.sum(),
+        tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(), tally.firstOtherMessage.get(),
+        tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected, delivery.serverTicks(),
+        delivery.clientTicks());
+  }
+
+  /** Opens every subscriber, one group per event loop; returns the seconds it took. */
+  private double connectAll() throws InterruptedException {
+    long start = System.nanoTime();
+    long openFilesLimit = ProcStats.openFilesLimit();
+    if (openFilesLimit != Long.MAX_VALUE) {
+      tally.connectionSlots(openFilesLimit - ProcStats.openFiles() - SPARE_FILES);
+    }
+    int groups = options.eventLoops();
+    AtomicInteger index = new AtomicInteger();
+    await(vertx.deployVerticle(() -> new SubscriberGroup(options, tally, index.getAndIncrement(), groups),
+        new DeploymentOptions().setInstances(groups)));
+    waitFor(() -> tally.groupsDoneConnecting.sum() == groups,
+        () -> tally.subscribed.sum() + tally.connectFailures.sum(), CONNECT_STALL_SECONDS,
+        () -> String.format(Locale.ROOT, "connecting: %d of %d subscribed, %d failed", tally.subscribed.sum(),
+            options.subscribers(), tally.connectFailures.sum()),
+        () -> {});
+    double seconds = (System.nanoTime() - start) / 1e9;
+    report(String.format(Locale.ROOT, "connected: %d subscribed in %.2f s, %d failed%s", tally.subscribed.sum(),
+        seconds, tally.connectFailures.sum(), tally.fileLimitHit ? " (open-files limit reached)" : ""));
+    return seconds;
+  }
+
+  /** The delivery phase's timings and the CPU ticks spent in it by the server and by this process. */
+  private record Delivery(double publishSeconds, double deliverySeconds, long serverTicks, long clientTicks) {
+    static final Delivery NONE = new Delivery(0, 0, -1, 0);
+  }
+
+  /** Publishes, then waits until every subscriber has every article or nothing moves for --drain seconds. */
+  private Delivery publishAndAwait(long subscribed) throws InterruptedException {
+    long serverStart = server.cpuTicks();
+    long clientStart = client.cpuTicks();
+    // CPU ticks when the last delivery (or publish) was seen, so waiting in vain is not billed.
+    long[] ticksAtLastProgress = {serverStart, clientStart};
+    Publisher publisher = new Publisher(vertx, options, tally);
+    Future<Void> publishing = publisher.run();
+    waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
+        () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
+            "publishing: %d of %d published; %d of %d delivered, %d duplicated, %d out of order",
+            tally.published.sum(), options.articles(), tally.unique.sum(), tally.published.sum() * subscribed,
+            tally.duplicates.sum(), tally.outOfOrder.sum()),
+        () -> {
+          ticksAtLastProgress[0] = server.cpuTicks();
+          ticksAtLastProgress[1] = client.cpuTicks();
+        });
+    double deliverySeconds = tally.received.sum() == 0
+        ? 0 : (tally.lastReceiptMicros.get() - publisher.firstPublishMicros()) / 1e6;
+    return new Delivery(publishing.isComplete() ? publisher.seconds() : 0, deliverySeconds,
+        serverStart < 0 ? -1 : ticksAtLastProgress[0] - serverStart, ticksAtLastProgress[1] - clientStart);
   }
 
   /**

@@ -13,7 +13,8 @@ import java.time.Instant;
  */
 final class Payload {
   /** Found in the title only: the padding is Chinese text and nothing else in an article says it. */
-  private static final byte[] MARK = "NPB ".getBytes(StandardCharsets.US_ASCII);
+  private static final String MARKER = "NPB ";
+  private static final byte[] MARK = MARKER.getBytes(StandardCharsets.US_ASCII);
   private static final String FILLER = "义乌小商品市场今天迎来新一轮采购高峰，各国客商往来不绝。";
 
   /** A delivery's counter and publish time (microseconds since the epoch). */
@@ -31,7 +32,7 @@ final class Payload {
   static Buffer article(String topic, long counter, long publishedMicros, int bytes) {
     JsonObject article = new JsonObject()
         .put("topic", topic)
-        .put("title", "NPB " + counter + " " + publishedMicros + " 基准测试")
+        .put("title", MARKER + counter + " " + publishedMicros + " 基准测试")
         .put("tags", new JsonArray().add("bench"))
         .put("summary", "newspush benchmark article");
     int missing = bytes - article.toBuffer().length() - "\"body\":[\"\"],".length();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * CPU time and resident memory of the server's processes, summed, from Linux's /proc. Several
@@ -55,15 +56,24 @@ final class ProcStats {
     return kib * 1024;
   }
 
-  /** This process's limit on open files, for the message when it is reached. */
-  static String openFilesLimit() {
+  /** This process's limit on open files (the soft one, which is what counts). */
+  static long openFilesLimit() {
     for (String line : read(ProcessHandle.current().pid(), "limits").split("\n")) {
       if (line.startsWith("Max open files")) {
-        String[] words = line.substring("Max open files".length()).strip().split("\\s+");
-        return words[0] + " (hard " + words[1] + ")";
+        String soft = line.substring("Max open files".length()).strip().split("\\s+")[0];
+        return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
       }
     }
-    return "unknown";
+    return Long.MAX_VALUE;
+  }
+
+  /** Files this process has open now. */
+  static long openFiles() {
+    try (Stream<Path> files = Files.list(Path.of("/proc/self/fd"))) {
+      return files.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list /proc/self/fd", e);
+    }
   }
 
   private static String read(long pid, String file) {

@@ -31,16 +31,17 @@ public record Result(
     double deliverySeconds,
     long rssBeforeBytes,
     long rssConnectedBytes,
-    long cpuTicks) {
+    long cpuTicks,
+    long clientCpuTicks) {
 
   public long lost() {
     return expected - unique;
   }
 
-  /** Every subscriber connected and got every article once, in order. */
+  /** Every subscriber asked for connected, stayed, and got every article once, in order. */
   public boolean clean() {
-    return lost() == 0 && duplicated == 0 && outOfOrder == 0 && connectFailures == 0 && publishFailures == 0
-        && disconnected == 0;
+    return lost() == 0 && duplicated == 0 && outOfOrder == 0 && subscribed == options.subscribers()
+        && publishFailures == 0 && disconnected == 0;
   }
 
   double deliveriesPerSecond() {
@@ -59,6 +60,15 @@ public record Result(
     return cpuTicks < 0 || received == 0 ? -1 : cpuSeconds() * 1e6 / received;
   }
 
+  /** The benchmark's own CPU use while delivering, in percent of all cores. */
+  double clientCpuPercent() {
+    if (deliverySeconds <= 0) {
+      return -1;
+    }
+    double seconds = clientCpuTicks / ProcStats.CLOCK_TICKS_PER_SECOND;
+    return 100 * seconds / deliverySeconds / Runtime.getRuntime().availableProcessors();
+  }
+
   long rssBytesPerConnection() {
     return rssBeforeBytes < 0 || subscribed == 0 ? -1 : (rssConnectedBytes - rssBeforeBytes) / subscribed;
   }
@@ -73,9 +83,9 @@ public record Result(
     line(out, "connections   %d WS + %d SSE: %d subscribed in %.2f s, %d failed%n",
         options.webSockets(), options.sseStreams(), subscribed, connectSeconds, connectFailures);
     if (fileLimitHit) {
-      line(out, "OPEN-FILES LIMIT: this process ran out of file descriptors after %d connections (ulimit -n here: %s).%n"
-          + "              Run fewer connections per process (e.g. WS and SSE in two processes).%n",
-          subscribed, ProcStats.openFilesLimit());
+      line(out, "OPEN-FILES LIMIT: stopped at %d connections of %d: this process may open %d files (ulimit -n)%n"
+          + "              and keeps %d of them for publishing and measuring. Run fewer connections per process.%n",
+          subscribed + connectFailures, options.subscribers(), ProcStats.openFilesLimit(), BenchRun.SPARE_FILES);
     } else if (firstConnectError != null) {
       line(out, "              first connect error: %s%n", firstConnectError);
     }
@@ -87,7 +97,8 @@ public record Result(
           expected, received, lost(), duplicated, outOfOrder, disconnected, disconnected == 0 ? "" : disconnectReasons);
       line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
           latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
-      line(out, "throughput    %.0f deliveries/s over %.2f s%n", deliveriesPerSecond(), deliverySeconds);
+      line(out, "throughput    %.0f deliveries/s over %.2f s; this client used %.0f%% of the machine's CPU meanwhile%n",
+          deliveriesPerSecond(), deliverySeconds, clientCpuPercent());
     }
     if (otherMessages > 0) {
       line(out, "unexpected    %d other messages, the first: %s%n", otherMessages, firstOtherMessage);
@@ -96,7 +107,8 @@ public record Result(
       line(out, "server        RSS %.1f MiB idle, %.1f MiB with all connected: %d bytes per connection%n",
           rssBeforeBytes / 1048576.0, rssConnectedBytes / 1048576.0, rssBytesPerConnection());
       if (options.articles() > 0) {
-        line(out, "              CPU %.2f s while delivering: %.3f us per delivery%n", cpuSeconds(), cpuMicrosPerDelivery());
+        line(out, "              CPU %.2f s while delivering: %.3f us per delivery%n",
+            cpuSeconds(), cpuMicrosPerDelivery());
       }
     }
     line(out, "result        %s%n", clean() ? "OK: no loss, duplicate or reordering" : "NOT CLEAN (see above)");
@@ -137,6 +149,7 @@ public record Result(
         .put("latency_ms", latency)
         .put("delivery_seconds", deliverySeconds)
         .put("deliveries_per_second", deliveriesPerSecond())
+        .put("client_cpu_percent", clientCpuPercent())
         .put("server_pids", options.serverPids())
         .put("server_rss_before_bytes", rssBeforeBytes)
         .put("server_rss_connected_bytes", rssConnectedBytes)

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -59,7 +58,7 @@ final class SubscriberGroup extends VerticleBase {
 
   private void connectMore() {
     int total = options.subscribers();
-    while (inFlight < concurrency && next < total && !tally.fileLimitHit) {
+    while (inFlight < concurrency && next < total && !tally.fileLimitHit && tally.takeConnectionSlot()) {
       int number = next;
       next += groups;
       inFlight++;
@@ -128,7 +127,8 @@ final class SubscriberGroup extends VerticleBase {
       response.handler(framer::feed);
       response.endHandler(v -> subscriber.gone("sse stream ended"));
       response.exceptionHandler(e -> subscriber.gone("sse " + e));
-      // Both servers subscribe before they send the response head.
+      // newspush subscribes the stream before it sends the response head; Nchan hands a late
+      // subscriber the channel's buffered messages (nchan_subscriber_first_message oldest).
       return Future.succeededFuture();
     });
   }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,8 +33,23 @@ final class Tally {
   final AtomicReference<String> firstConnectError = new AtomicReference<>();
   final AtomicReference<String> firstOtherMessage = new AtomicReference<>();
   final AtomicReference<String> firstPublishError = new AtomicReference<>();
-  /** Set once a connection attempt fails for lack of file descriptors: no more are tried. */
+  /** Set once the connections use up the files this process may open: no more are tried. */
   volatile boolean fileLimitHit;
+  /** Connections that may still be opened before the open-files limit; see {@link BenchRun}. */
+  private final AtomicLong connectionSlots = new AtomicLong(Long.MAX_VALUE);
+
+  void connectionSlots(long slots) {
+    connectionSlots.set(slots);
+  }
+
+  /** Takes a slot for one more connection, or notes that the open-files limit has been reached. */
+  boolean takeConnectionSlot() {
+    if (connectionSlots.getAndDecrement() > 0) {
+      return true;
+    }
+    fileLimitHit = true;
+    return false;
+  }
 
   void delivered(long latencyMicros, long receiptMicros) {
     latencyMicros = Math.max(0, Math.min(MAX_LATENCY_MICROS, latencyMicros));

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Runs the same load against Nchan (nginx + Debian's libnginx-mod-nchan) and newspush on this
+# machine, one server at a time, with io.newspush.bench.Bench as the client, and prints one table.
+#
+#   bench/compare-nchan.sh                 full scenarios (about 10 minutes on 2 cores)
+#   SCALE=0.2 bench/compare-nchan.sh       connection counts times 0.2
+#   QUICK=1 bench/compare-nchan.sh         SCALE=0.05, a quarter of the articles, 3 s hold (about 2 minutes)
+#   bench/compare-nchan.sh --table DIR     the table again, from a run kept with KEEP=1
+#
+# Scenarios (before SCALE):
+#   a  1,000 WS + 1,000 SSE, 200 articles of ~600 bytes at 10/s
+#   b  9,900 WS + 9,900 SSE, 100 articles at 10/s
+#   c  9,900 WS + 9,900 SSE idle for 10 s: memory per connection
+# 19,800 connections fit one client process under this machine's 20,000 open-files limit, and
+# the server's too; Bench says so plainly if they do not.
+#
+# Servers are restarted for every scenario so each starts from the same state. Before a scenario
+# that publishes, a short warm-up load runs against the fresh server (unmeasured): otherwise the
+# JVM's JIT compiler, busy in the first tens of seconds, would be billed to newspush's deliveries.
+# The memory scenario measures a cold server, whose heap has not grown yet.
+#
+# Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), JAR (target/newspush.jar; built if
+# missing), KEEP=1 keeps the work directory (configs, logs, JSON results). Installing nginx needs
+# root. Everything started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCALE=${SCALE:-$([ "${QUICK:-0}" = 1 ] && echo 0.05 || echo 1)}
+ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
+HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
+NCHAN_PORT=${NCHAN_PORT:-8081}
+NEWSPUSH_PORT=${NEWSPUSH_PORT:-8080}
+TOKEN="bench-publisher-token-$RANDOM$RANDOM"
+NCHAN_MODULE=/usr/share/nginx/modules/ngx_nchan_module.so
+
+print_table() {
+  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | server bytes/idle conn | lost/dup/ooo | client CPU % | load 1m |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+  for name in a b c; do
+    for target in nchan newspush; do
+      file="$1/$name-$target.json"
+      [ -f "$file" ] || continue
+      # Memory per connection only from the cold servers of the idle scenario: after a warm-up the
+      # JVM's heap has room to spare and the connections hardly show in its RSS.
+      jq -r --arg name "$name" --arg load "$(cat "$1/$name-$target.load")" '
+        def r(d): if . < 0 then "-" else (. * d | round / d | tostring) end;
+        def load(f): if .articles == 0 then "-" else f end;
+        "| \($name) | \(.target) | \(.subscribed) of \(.ws + .sse)"
+        + (if .open_files_limit_hit then " (open-files limit)" else "" end)
+        + " | " + load(.deliveries_per_second | r(1))
+        + " | " + load(.latency_ms.p50 | r(10))
+        + " | " + load(.latency_ms.p99 | r(10))
+        + " | " + load(.server_cpu_us_per_delivery | r(10))
+        + " | " + (if .articles == 0 then (.server_rss_bytes_per_connection | tostring) else "-" end)
+        + " | " + load("\(.lost)/\(.duplicated)/\(.out_of_order)")
+        + " | " + load(.client_cpu_percent | r(1))
+        + " | \($load) |"' "$file"
+    done
+  done
+}
+
+if [ "${1:-}" = --table ]; then
+  print_table "$2"
+  exit 0
+fi
+
+work=$(mktemp -d /tmp/newspush-compare-XXXXXX)
+server_pid=""
+
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    for _ in $(seq 60); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+
+cleanup() {
+  stop_server
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+if ! command -v nginx >/dev/null || [ ! -f "$NCHAN_MODULE" ]; then
+  echo "installing nginx and libnginx-mod-nchan"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx libnginx-mod-nchan
+fi
+if [ -z "${JAR:-}" ]; then
+  JAR=target/newspush.jar
+  [ -f "$JAR" ] || mvn -q -B package -DskipTests
+fi
+# A private copy: a rebuild of target/ during the run must not pull the jar from under the server.
+cp "$JAR" "$work/newspush.jar"
+
+for port in "$NCHAN_PORT" "$NEWSPUSH_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use; set NCHAN_PORT / NEWSPUSH_PORT" >&2
+    exit 1
+  fi
+done
+
+mkdir -p "$work/nginx/temp"
+cat >"$work/nginx/nginx.conf" <<EOF
+load_module $NCHAN_MODULE;
+user root;
+worker_processes auto;                  # one worker per core
+worker_rlimit_nofile 20000;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/temp/body;
+  proxy_temp_path $work/nginx/temp/proxy;
+  fastcgi_temp_path $work/nginx/temp/fastcgi;
+  uwsgi_temp_path $work/nginx/temp/uwsgi;
+  scgi_temp_path $work/nginx/temp/scgi;
+  nchan_message_buffer_length 1000;     # like newspush's resumable backlog, though in memory only
+  nchan_message_timeout 1h;
+  server {
+    listen 127.0.0.1:$NCHAN_PORT backlog=4096;
+    location ~ ^/pub/(.+)\$ { nchan_publisher; nchan_channel_id \$1; }
+    location ~ ^/sub/(.+)\$ { nchan_subscriber websocket eventsource; nchan_channel_id \$1; }
+  }
+}
+EOF
+
+start_nchan() {
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+  server_pid=$!
+  for _ in $(seq 50); do
+    workers=$(pgrep -d, -P "$server_pid" || true)
+    [ -n "$workers" ] && (exec 3<>"/dev/tcp/127.0.0.1/$NCHAN_PORT") 2>/dev/null && break
+    sleep 0.2
+  done
+  [ -n "$workers" ] || { echo "nginx did not start; see $work/nginx/error.log" >&2; exit 1; }
+  # The master and every worker: the workers hold the connections and do the work.
+  pids="$server_pid,$workers"
+  url="http://127.0.0.1:$NCHAN_PORT"
+}
+
+start_newspush() {
+  NEWSPUSH_HTTP_HOST=127.0.0.1 NEWSPUSH_HTTP_PORT=$NEWSPUSH_PORT NEWSPUSH_PUBLISHER_TOKEN=$TOKEN \
+    NEWSPUSH_DATA_DIR="$work/newspush-data" java -jar "$work/newspush.jar" >>"$work/newspush.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 240); do
+    curl -sf "http://127.0.0.1:$NEWSPUSH_PORT/health/ready" >/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || { echo "newspush exited; see $work/newspush.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  # The JVM only: the embedded PostgreSQL's work is per article, not per delivery.
+  pids="$server_pid"
+  url="http://127.0.0.1:$NEWSPUSH_PORT"
+}
+
+scaled() { awk -v n="$1" -v s="$SCALE" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
+
+# name ws sse articles hold
+scenarios=(
+  "a $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0"
+  "b $(scaled 9900) $(scaled 9900) $((100 / ARTICLE_SHARE)) 0"
+  "c $(scaled 9900) $(scaled 9900) 0 $HOLD"
+)
+
+echo "work directory $work; SCALE=$SCALE; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for scenario in "${scenarios[@]}"; do
+  read -r name ws sse articles hold <<<"$scenario"
+  for target in nchan newspush; do
+    "start_$target"
+    echo "== scenario $name: $target, $ws WS + $sse SSE, $articles articles at 10/s, hold ${hold}s"
+    if [ "$articles" -gt 0 ]; then
+      java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
+        --ws 200 --sse 200 --articles 300 --rate 100 --drain 5 >"$work/$name-$target.warmup" 2>&1 \
+        || echo "(warm-up not clean: $work/$name-$target.warmup)"
+    fi
+    cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
+    java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
+      --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size 600 --hold "$hold" \
+      --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
+    stop_server
+  done
+done
+
+echo
+print_table "$work"

@@ -1,0 +1,39 @@
+package io.newspush.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.newspush.testing.TestNode;
+import io.newspush.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The benchmark tool, run in-process on a small scale against a real node: CI proves it still measures. */
+class BenchSmokeTest {
+
+  @Test
+  @Timeout(60)
+  void everySubscriberGetsEveryArticleOnceInOrder() throws InterruptedException {
+    try (TestNode node = TestNode.start(TestPostgres.newDatabase())) {
+      // The node runs in this JVM: its PID exercises the /proc readings, though the figures then
+      // include the benchmark's own work.
+      BenchOptions options = BenchOptions.parse(
+          "--url", node.baseUrl(), "--token", TestNode.TOKEN,
+          "--ws", "25", "--sse", "25", "--articles", "20", "--rate", "40", "--size", "600",
+          "--server-pid", Long.toString(ProcessHandle.current().pid()));
+
+      Result result = BenchRun.run(options, System.out);
+
+      assertEquals(50, result.subscribed(), result.text());
+      assertEquals(20, result.published(), result.text());
+      assertEquals(50 * 20, result.expected(), result.text());
+      assertEquals(result.expected(), result.unique(), result.text());
+      assertEquals(result.expected(), result.received(), result.text());
+      assertEquals(0, result.lost(), result.text());
+      assertEquals(0, result.duplicated(), result.text());
+      assertEquals(0, result.outOfOrder(), result.text());
+      assertEquals(result.expected(), result.latencyMicros().getTotalCount(), result.text());
+      assertTrue(result.clean(), result.text());
+    }
+  }
+}
