@@ -19,6 +19,11 @@ public final class AuthException extends RuntimeException {
     return new AuthException(403, "forbidden", message);
   }
 
+  /** The refusal a failed verification stands for; anything unexpected counts as a bad token. */
+  public static AuthException of(Throwable failure) {
+    return failure instanceof AuthException refusal ? refusal : unauthorized("the token could not be verified");
+  }
+
   public int status() {
     return status;
   }

@@ -35,7 +35,7 @@ final class SseEndpoint {
     }
     context.auth().authenticate(BearerToken.of(ctx.request())).onComplete(authenticated -> {
       if (authenticated.failed()) {
-        AuthException e = (AuthException) authenticated.cause();
+        AuthException e = AuthException.of(authenticated.cause());
         ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
         return;
       }

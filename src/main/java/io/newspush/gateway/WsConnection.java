@@ -92,7 +92,7 @@ final class WsConnection extends Connection {
         return;
       }
       if (verified.failed()) {
-        AuthException e = (AuthException) verified.cause();
+        AuthException e = AuthException.of(verified.cause());
         error(e.code(), e.getMessage());
         return;
       }
