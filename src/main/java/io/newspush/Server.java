@@ -13,6 +13,7 @@ import io.newspush.feed.FeedWatcher;
 import io.newspush.gateway.ConnectionLimiter;
 import io.newspush.gateway.GatewayVerticle;
 import io.newspush.ops.Health;
+import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
 import io.newspush.store.EmbeddedDatabase;
@@ -84,9 +85,10 @@ public final class Server implements AutoCloseable {
       Health health = new Health(pool, feedStatus);
       PublisherAuth publishers = new PublisherAuth(tokens, verifier);
       SubscriberAuth subscribers = new SubscriberAuth(config.auth(), verifier);
-      ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), metrics);
+      LimitLog limitLog = new LimitLog(metrics);
+      ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), limitLog);
       String gateways = await(vertx.deployVerticle(
-          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, subscribers, health, metrics, limiter),
+          () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, subscribers, health, metrics, limiter, limitLog),
           new DeploymentOptions().setInstances(config.http().gateways())));
       if (config.demo().enabled()) {
         await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));

@@ -78,6 +78,10 @@ abstract class Connection {
   /** Resuming failed for a reason of ours (the database is down): end the stream with that reason. */
   abstract void closeUnavailable(String message);
 
+  final String address() {
+    return address;
+  }
+
   final Set<Pattern> patterns() {
     return patterns;
   }

@@ -1,32 +1,25 @@
 package io.newspush.gateway;
 
 import io.newspush.config.Config;
-import io.newspush.ops.Metrics;
-import java.util.Set;
+import io.newspush.ops.LimitLog;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Counts subscriber connections on this node, in total and per client address, shared by all
- * gateways. Refusals are counted every time and logged once per address.
+ * gateways. Refusals go to the {@link LimitLog}.
  */
 public final class ConnectionLimiter {
-  private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
-  private static final int LOGGED_ADDRESSES = 10_000;
-
   private final int maxTotal;
   private final int maxPerAddress;
-  private final Metrics metrics;
+  private final LimitLog limitLog;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
-  private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-  public ConnectionLimiter(Config.Limits limits, Metrics metrics) {
+  public ConnectionLimiter(Config.Limits limits, LimitLog limitLog) {
     this.maxTotal = limits.connections();
     this.maxPerAddress = limits.connectionsPerAddress();
-    this.metrics = metrics;
+    this.limitLog = limitLog;
   }
 
   /** Takes a slot for the address, or throws the 429 to answer. */
@@ -61,10 +54,7 @@ public final class ConnectionLimiter {
   }
 
   private void refuse(String kind, String address, String message) {
-    metrics.rejected(kind);
-    if (logged.size() < LOGGED_ADDRESSES && logged.add(kind + "|" + address)) {
-      LOG.warn("limit {} reached for {}; further refusals for this address are counted, not logged", kind, address);
-    }
+    limitLog.hit(kind, address);
     throw new BadRequest(429, "too_many_connections", message);
   }
 }

@@ -3,9 +3,10 @@ package io.newspush.gateway;
 import io.newspush.auth.SubscriberAuth;
 import io.newspush.config.Config;
 import io.newspush.feed.Replay;
+import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.vertx.core.Vertx;
 
 /** What every connection of one gateway shares: its fan-out, the replay source, limits, auth and metrics. */
 record GatewayContext(Vertx vertx, Fanout fanout, Replay replay, Config config, Metrics metrics,
-                      ConnectionLimiter limiter, SubscriberAuth auth) {}
+                      ConnectionLimiter limiter, LimitLog limitLog, SubscriberAuth auth) {}

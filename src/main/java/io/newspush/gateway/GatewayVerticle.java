@@ -10,6 +10,7 @@ import io.newspush.feed.Replay;
 import io.newspush.ops.AccessLog;
 import io.newspush.ops.EventLoopProbe;
 import io.newspush.ops.Health;
+import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
 import io.netty.handler.codec.TooLongFrameException;
@@ -44,13 +45,15 @@ public final class GatewayVerticle extends VerticleBase {
   private final Health health;
   private final Metrics metrics;
   private final ConnectionLimiter limiter;
+  private final LimitLog limitLog;
 
   private Fanout fanout;
   private HttpServer server;
 
   public GatewayVerticle(Config config, Feed feed, FeedStatus feedStatus, ArticleStore store,
                          PublisherAuth publishers, SubscriberAuth subscribers, Health health, Metrics metrics,
-                         ConnectionLimiter limiter) {
+                         ConnectionLimiter limiter, LimitLog limitLog) {
+    this.limitLog = limitLog;
     this.subscribers = subscribers;
     this.config = config;
     this.feed = feed;
@@ -65,7 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fanout = new Fanout(feedStatus.head());
-    GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, subscribers);
+    GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, limitLog, subscribers);
     return feed.consume(fanout::deliver).completion().compose(registered -> {
       vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
       EventLoopProbe.install(vertx, metrics);
@@ -132,8 +135,11 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setDirectoryListing(false));
 
     router.route().last().handler(ctx -> ErrorReply.send(ctx.response(), 404, "not_found", "no such endpoint"));
-    router.errorHandler(413, ctx -> ErrorReply.send(ctx.response(), 413, "body_too_large",
-        "the body is larger than " + config.limits().publishBytes() + " bytes; nothing was stored"));
+    router.errorHandler(413, ctx -> {
+      limitLog.hit("publish_body", ClientAddress.of(ctx.request()));
+      ErrorReply.send(ctx.response(), 413, "body_too_large",
+          "the body is larger than " + config.limits().publishBytes() + " bytes; nothing was stored");
+    });
     router.errorHandler(400, ctx -> ErrorReply.send(ctx.response(), 400, "bad_request", "the request could not be read"));
     router.errorHandler(405, ctx -> ErrorReply.send(ctx.response(), 405, "method_not_allowed", "this endpoint does not take that method"));
     router.errorHandler(500, ctx -> {

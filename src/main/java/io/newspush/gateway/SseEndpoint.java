@@ -30,6 +30,9 @@ final class SseEndpoint {
           : SubscriptionRequest.since(ctx.request().getParam("since"));
       since = position.isPresent() ? position.getAsLong() : null;
     } catch (BadRequest e) {
+      if (e.code().equals("too_many_patterns")) {
+        context.limitLog().hit("patterns", ClientAddress.of(ctx.request()));
+      }
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }

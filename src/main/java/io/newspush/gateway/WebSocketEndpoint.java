@@ -28,7 +28,7 @@ final class WebSocketEndpoint {
       return;
     }
     if (!origins.allows(ctx.request())) {
-      context.metrics().rejected("origin");
+      context.limitLog().hit("origin", ClientAddress.of(ctx.request()));
       ErrorReply.send(ctx.response(), 403, "forbidden_origin", "WebSocket connections from this page's origin are not allowed");
       return;
     }
@@ -42,6 +42,9 @@ final class WebSocketEndpoint {
       since = position.isPresent() ? position.getAsLong() : null;
       context.limiter().acquire(address);
     } catch (BadRequest e) {
+      if (e.code().equals("too_many_patterns")) {
+        context.limitLog().hit("patterns", address);
+      }
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }

@@ -4,6 +4,7 @@ import io.newspush.auth.AuthException;
 import io.newspush.auth.Grant;
 import io.newspush.auth.SubscriberAuth;
 import io.newspush.feed.EncodedArticle;
+import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -37,7 +38,7 @@ final class WsConnection extends Connection {
 
   private final ServerWebSocket socket;
   private final Fanout fanout;
-  private final Metrics metrics;
+  private final LimitLog limitLog;
   private final int maxPatterns;
   private final RateLimit messages;
   private final SubscriberAuth auth;
@@ -55,7 +56,7 @@ final class WsConnection extends Connection {
     super(context, Metrics.Transport.WS, address, socket);
     this.socket = socket;
     this.fanout = context.fanout();
-    this.metrics = context.metrics();
+    this.limitLog = context.limitLog();
     this.maxPatterns = context.config().limits().patterns();
     this.maxMessageBytes = context.config().webSocket().maxMessageBytes();
     this.auth = context.auth();
@@ -72,8 +73,7 @@ final class WsConnection extends Connection {
     // closes such a connection with 1009.
     socket.exceptionHandler(failure -> {
       if (!closed() && (failure instanceof IllegalStateException || tooBig(failure))) {
-        release();
-        socket.close(MESSAGE_TOO_BIG, "message too big");
+        closeTooBig();
       }
     });
   }
@@ -121,6 +121,7 @@ final class WsConnection extends Connection {
     try {
       subscribe(requested, since);
     } catch (BadRequest e) {
+      reportLimit(e);
       error(e.code(), e.getMessage());
     } catch (AuthException e) {
       error(e.code(), e.getMessage());
@@ -160,8 +161,7 @@ final class WsConnection extends Connection {
     partialText = partialText == null ? frame.binaryData().copy() : partialText.appendBuffer(frame.binaryData());
     if (partialText.length() > maxMessageBytes) {
       partialText = null;
-      release();
-      socket.close(MESSAGE_TOO_BIG, "message too big");
+      closeTooBig();
     } else if (frame.isFinal()) {
       Buffer whole = partialText;
       partialText = null;
@@ -174,6 +174,12 @@ final class WsConnection extends Connection {
     }
   }
 
+  private void closeTooBig() {
+    limitLog.hit("message_size", address());
+    release();
+    socket.close(MESSAGE_TOO_BIG, "message too big");
+  }
+
   /** Netty's frame decoder refuses a single frame over its limit before Vert.x sees it. */
   private static boolean tooBig(Throwable failure) {
     return failure instanceof CorruptedWebSocketFrameException corrupted
@@ -183,7 +189,7 @@ final class WsConnection extends Connection {
   private void onText(String text) {
     heard();
     if (!messages.tryTake()) {
-      metrics.rejected("client_messages");
+      limitLog.hit("client_messages", address());
       if (++refusedMessages > ABUSE_THRESHOLD) {
         release();
         socket.close(POLICY_VIOLATION, "too many messages");
@@ -228,6 +234,7 @@ final class WsConnection extends Connection {
         error("unknown_op", "op must be subscribe, unsubscribe, auth or ping");
       }
     } catch (BadRequest e) {
+      reportLimit(e);
       error(e.code(), e.getMessage());
     }
   }
@@ -255,6 +262,12 @@ final class WsConnection extends Connection {
       return number.longValue();
     }
     throw SubscriptionRequest.invalidSince();
+  }
+
+  private void reportLimit(BadRequest refusal) {
+    if (refusal.code().equals("too_many_patterns")) {
+      limitLog.hit("patterns", address());
+    }
   }
 
   private void heard() {
