@@ -41,23 +41,19 @@ import java.util.concurrent.TimeoutException;
 public final class Server implements AutoCloseable {
   private final Vertx vertx;
   private final Optional<EmbeddedDatabase> embedded;
-  private final Pool pool;
   private final String databaseDescription;
   private final String publisherToken;
   private final FeedStatus feedStatus;
   private final List<String> gatewayIds;
-  private final Config config;
 
-  private Server(Vertx vertx, Optional<EmbeddedDatabase> embedded, Pool pool, String databaseDescription,
-                 String publisherToken, FeedStatus feedStatus, List<String> gatewayIds, Config config) {
+  private Server(Vertx vertx, Optional<EmbeddedDatabase> embedded, String databaseDescription,
+                 String publisherToken, FeedStatus feedStatus, List<String> gatewayIds) {
     this.vertx = vertx;
     this.embedded = embedded;
-    this.pool = pool;
     this.databaseDescription = databaseDescription;
     this.publisherToken = publisherToken;
     this.feedStatus = feedStatus;
     this.gatewayIds = gatewayIds;
-    this.config = config;
   }
 
   public static Server start(Config config) {
@@ -94,7 +90,7 @@ public final class Server implements AutoCloseable {
         await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));
       }
       String description = embedded.map(db -> "embedded PostgreSQL " + db.url() + " (files in " + db.directory() + ")").orElse(withoutPassword(url));
-      return new Server(vertx, embedded, pool, description, tokens.get(0), feedStatus, List.of(gateways), config);
+      return new Server(vertx, embedded, description, tokens.get(0), feedStatus, List.of(gateways));
     } catch (RuntimeException e) {
       await(vertx.close());
       embedded.ifPresent(EmbeddedDatabase::close);
@@ -122,18 +118,6 @@ public final class Server implements AutoCloseable {
 
   public FeedStatus feedStatus() {
     return feedStatus;
-  }
-
-  public Config config() {
-    return config;
-  }
-
-  public Vertx vertx() {
-    return vertx;
-  }
-
-  public Pool pool() {
-    return pool;
   }
 
   /** Undeploys the gateways first, so WebSocket clients hear 1001 and SSE streams end cleanly. */

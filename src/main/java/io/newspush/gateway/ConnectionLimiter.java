@@ -49,10 +49,6 @@ public final class ConnectionLimiter {
     }
   }
 
-  int open() {
-    return total.get();
-  }
-
   private void refuse(String kind, String address, String message) {
     limitLog.hit(kind, address);
     throw new BadRequest(429, "too_many_connections", message);

@@ -64,10 +64,6 @@ final class Fanout {
     }
   }
 
-  int size() {
-    return connections.size();
-  }
-
   List<Connection> connections() {
     return new ArrayList<>(connections);
   }

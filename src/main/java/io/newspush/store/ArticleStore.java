@@ -32,10 +32,6 @@ public final class ArticleStore {
     this.pool = pool;
   }
 
-  public Pool pool() {
-    return pool;
-  }
-
   /** Inserts and commits the draft, then sequences it, so the answer carries its final seq. */
   public Future<Published> publish(Draft d) {
     Tuple values = Tuple.tuple()
