@@ -3,7 +3,10 @@ package io.newspush.feed;
 import io.newspush.article.Article;
 import io.newspush.article.ArticleJson;
 import io.newspush.topic.Topic;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,6 +30,17 @@ public record EncodedArticle(long seq, Topic topic, Buffer json, Buffer sseEvent
         .appendBytes(SSE_ID).appendBytes(seq).appendBytes(SSE_EVENT).appendBuffer(json).appendBytes(SSE_END);
     Buffer ws = Buffer.buffer(WS_START.length + json.length() + 1)
         .appendBytes(WS_START).appendBuffer(json).appendByte((byte) '}');
-    return new EncodedArticle(article.seq(), Topic.parse(article.topic()), json, sse, ws, System.nanoTime());
+    return new EncodedArticle(article.seq(), Topic.parse(article.topic()), json, offHeap(sse), offHeap(ws), System.nanoTime());
+  }
+
+  /**
+   * A copy in direct memory. The socket layer can only send direct memory, so a heap buffer would
+   * be copied again for every connection it is written to; this copy is made once per article.
+   * The JDK frees the memory when the article is no longer referenced.
+   */
+  private static Buffer offHeap(Buffer heap) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(heap.length());
+    direct.put(heap.getBytes()).flip();
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(direct));
   }
 }
