@@ -21,6 +21,7 @@ import io.newspush.store.Migrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -61,7 +62,8 @@ public final class Server implements AutoCloseable {
         ? Optional.empty()
         : Optional.of(EmbeddedDatabase.start(config.dataDir()));
     String url = config.database().url().orElseGet(() -> embedded.get().url());
-    Vertx vertx = Vertx.vertx();
+    // epoll where available (Linux): cheaper per socket write than NIO; NIO elsewhere.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       PgConnectOptions connect = connectOptions(url);
       Pool pool = PgBuilder.pool()
