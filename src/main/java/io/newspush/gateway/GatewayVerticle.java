@@ -26,6 +26,7 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,10 @@ public final class GatewayVerticle extends VerticleBase {
           .setHost(config.http().host())
           .setPort(config.http().port())
           .setTcpNoDelay(true)
+          // Closes connections that neither send nor receive anything, such as a half-sent
+          // request left hanging; live streams always carry pings well within this time.
+          .setIdleTimeout(idleTimeoutSeconds())
+          .setIdleTimeoutUnit(TimeUnit.SECONDS)
           // 64 patterns of CJK text, URL-encoded, are about 10 KB of request line.
           .setMaxInitialLineLength(65536)
           .setMaxWebSocketMessageSize(config.webSocket().maxMessageBytes())
@@ -155,6 +160,11 @@ public final class GatewayVerticle extends VerticleBase {
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID"))
         .exposedHeaders(Set.of("Location"));
     return config.http().anyOrigin() ? cors.addOrigin("*") : cors.addOrigins(config.http().corsOrigins());
+  }
+
+  private int idleTimeoutSeconds() {
+    long longestPing = Math.max(config.sse().pingInterval().toSeconds(), config.webSocket().pingInterval().toSeconds());
+    return (int) Math.max(10, 4 * longestPing);
   }
 
   private void pingSse() {
