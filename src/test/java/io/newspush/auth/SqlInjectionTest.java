@@ -2,21 +2,16 @@ package io.newspush.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.newspush.testing.Http;
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Sql;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every query is prepared: hostile text is stored and read back as text, and nothing else happens. */
 @ExtendWith(VertxExtension.class)
@@ -29,22 +24,8 @@ class SqlInjectionTest {
       "$1 $2 $$ \\\\ ; SELECT pg_sleep(10); --",
       "标题'；DROP TABLE articles；--");
 
-  private TestNode node;
-  private Http http;
-  private Pool sql;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    String url = TestPostgres.newDatabase();
-    node = TestNode.start(url);
-    http = new Http(vertx, node.port());
-    sql = TestPostgres.pool(vertx, url);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void hostileTextIsStoredAndReadBackIntact() {
@@ -52,16 +33,16 @@ class SqlInjectionTest {
       JsonObject article = new JsonObject().put("topic", "drop.table/x_y-z").put("title", text)
           .put("tags", new JsonArray(List.of(text.substring(0, Math.min(60, text.length())))))
           .put("summary", text).put("body", new JsonArray(List.of(text, text)));
-      assertEquals(201, http.publish(article).status(), text);
+      assertEquals(201, node.http().publish(article).status(), text);
     }
-    List<JsonObject> stored = Sql.history(http, "drop.table/**");
+    List<JsonObject> stored = Sql.history(node.http(), "drop.table/**");
     assertEquals(HOSTILE, stored.stream().map(a -> a.getString("title")).toList(), "titles read back byte for byte");
     for (int i = 0; i < HOSTILE.size(); i++) {
       assertEquals(HOSTILE.get(i), stored.get(i).getString("summary"));
       assertEquals(new JsonArray(List.of(HOSTILE.get(i), HOSTILE.get(i))), stored.get(i).getJsonArray("body"));
     }
-    assertEquals(HOSTILE.size(), Sql.count(sql), "the table is still there, with exactly these rows");
-    assertEquals(400, http.get("/v1/articles?topics=" + java.net.URLEncoder.encode("a');DROP TABLE articles;--", java.nio.charset.StandardCharsets.UTF_8)).status(),
+    assertEquals(HOSTILE.size(), Sql.count(node.sql()), "the table is still there, with exactly these rows");
+    assertEquals(400, node.http().get("/v1/articles?topics=" + java.net.URLEncoder.encode("a');DROP TABLE articles;--", java.nio.charset.StandardCharsets.UTF_8)).status(),
         "a hostile pattern is refused before it reaches SQL");
   }
 }

@@ -3,51 +3,33 @@ package io.newspush.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.newspush.testing.Http;
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.Sql;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
 import io.newspush.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A row a CMS inserts with plain SQL is delivered exactly like one published through the API. */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CmsInsertTest {
-  private TestNode node;
-  private Pool cms;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    String url = TestPostgres.newDatabase();
-    node = TestNode.start(url);
-    cms = TestPostgres.pool(vertx, url);
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void rowInsertedWithSqlIsPushedAndInHistoryWithASeq(Vertx vertx) {
     try (SseClient live = SseClient.connect(vertx, node.port(), "/v1/sse?topics=%E4%B9%89%E4%B9%8C/**")) {
       // The README's example for CMS teams, topic given in decomposed form to prove NFC happens in the database.
-      Await.result(cms.preparedQuery("""
+      Await.result(node.sql().preparedQuery("""
               INSERT INTO articles (topic, tags, title, author, summary, body, published_at)
               VALUES ($1, $2, $3, $4, $5, $6, $7)""")
           .execute(Tuple.of("义乌/产业", new String[] {"新能源汽车", "产业链"}, "从“单兵作战”到“链式集聚”", "楼琼",
@@ -62,7 +44,7 @@ class CmsInsertTest {
       assertEquals("2026-04-16T07:00:00+08:00", pushed.getString("published_at"));
       assertEquals("zh-CN", pushed.getString("lang"), "lang defaults like the API's");
 
-      List<JsonObject> history = Sql.history(http, "%E4%B9%89%E4%B9%8C/*");
+      List<JsonObject> history = Sql.history(node.http(), "%E4%B9%89%E4%B9%8C/*");
       assertEquals(List.of(pushed), history, "history returns the same article, byte for byte");
     }
   }
@@ -70,7 +52,7 @@ class CmsInsertTest {
   @Test
   void cmsCannotChooseItsOwnSeq(Vertx vertx) {
     try (SseClient live = SseClient.connect(vertx, node.port(), "/v1/sse?topics=cms/seq")) {
-      Await.result(cms.preparedQuery("INSERT INTO articles (topic, title, seq) VALUES ('cms/seq', 'forged', 999999)").execute());
+      Await.result(node.sql().preparedQuery("INSERT INTO articles (topic, title, seq) VALUES ('cms/seq', 'forged', 999999)").execute());
       long seq = live.awaitArticles(1).get(0).getLong("seq");
       assertEquals(true, seq < 999999, "the sequencer, not the writer, decides seq (got " + seq + ")");
     }

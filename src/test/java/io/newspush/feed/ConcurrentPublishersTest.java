@@ -2,17 +2,14 @@ package io.newspush.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Await;
-import io.newspush.testing.Http;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.Sql;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import java.util.ArrayList;
@@ -21,11 +18,10 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 8 writers x 200 articles, each transaction held open for a random moment so commits overtake
@@ -37,22 +33,8 @@ class ConcurrentPublishersTest {
   private static final int WRITERS = 8;
   private static final int PER_WRITER = 200;
 
-  private TestNode node;
-  private Pool cms;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    String url = TestPostgres.newDatabase();
-    node = TestNode.start(url);
-    cms = TestPostgres.pool(vertx, url);
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void everyArticleOnceInIncreasingSeqWithNoGapAgainstHistory(Vertx vertx) throws Exception {
@@ -74,7 +56,7 @@ class ConcurrentPublishersTest {
       // CMS rows are sequenced by the feed after they commit: wait for them to be pushed.
       sse.awaitArticles(total);
       ws.awaitArticles(total);
-      List<JsonObject> history = Sql.history(http, "**");
+      List<JsonObject> history = Sql.history(node.http(), "**");
       assertEquals(total, history.size(), "history holds every committed article");
       List<Long> expected = history.stream().map(a -> a.getLong("seq")).toList();
       for (int i = 1; i < expected.size(); i++) {
@@ -87,7 +69,7 @@ class ConcurrentPublishersTest {
 
   private void write(int writer) {
     Random random = new Random(writer);
-    SqlConnection connection = Await.result(cms.getConnection());
+    SqlConnection connection = Await.result(node.sql().getConnection());
     try {
       for (int i = 0; i < PER_WRITER; i++) {
         Transaction tx = Await.result(connection.begin());

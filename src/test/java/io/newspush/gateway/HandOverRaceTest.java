@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Await;
 import io.newspush.testing.History;
 import io.newspush.testing.Live;
@@ -31,11 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients resume from a seq in the middle of a burst of concurrent publishes, so the hand-over from
@@ -49,19 +49,8 @@ class HandOverRaceTest {
   private static final int PER_PUBLISHER = 50;
   private static final int CLIENTS = 12;
 
-  private TestNode node;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    node = TestNode.start(TestPostgres.newDatabase());
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   /** A client that resumed during the burst: how, from where, and what it has received so far. */
   private record Resumer(String description, long since, String onlyTopic, Supplier<List<Long>> seqs,
@@ -130,9 +119,9 @@ class HandOverRaceTest {
   private void burstWithResumingClients(Vertx vertx) throws Exception {
     // some history before the burst, so the first clients can start inside it
     for (int i = 0; i < 30; i++) {
-      Live.publish(http, Live.sample(i, i % 2 == 0 ? "burst/a" : "burst/b").put("title", "预热 " + i));
+      Live.publish(node.http(), Live.sample(i, i % 2 == 0 ? "burst/a" : "burst/b").put("title", "预热 " + i));
     }
-    AtomicLong newest = new AtomicLong(History.head(http));
+    AtomicLong newest = new AtomicLong(History.head(node.http()));
     long started = System.nanoTime();
 
     ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS);
@@ -154,7 +143,7 @@ class HandOverRaceTest {
     Random random = new Random(20240611);
     while (resumers.size() < CLIENTS && publishers.stream().anyMatch(f -> !f.isDone())) {
       long since = Math.max(0, newest.get() - random.nextInt(40));
-      resumers.add(resume(vertx, node, resumers.size(), since, "burst/a", "burst/b"));
+      resumers.add(resume(vertx, node.node(), resumers.size(), since, "burst/a", "burst/b"));
       Thread.sleep(10);
     }
     for (Future<?> publisher : publishers) {
@@ -168,7 +157,7 @@ class HandOverRaceTest {
     assertTrue(resumers.stream().anyMatch(r -> r.since() < head - 100),
         "at least one client resumed well before the end of the burst");
 
-    LinkedHashMap<Long, String> history = History.raw(http, "**", 0);
+    LinkedHashMap<Long, String> history = History.raw(node.http(), "**", 0);
     assertEquals(30 + PUBLISHERS * PER_PUBLISHER, history.size(), "history holds every published article");
 
     checkResumers(resumers, history, false);

@@ -3,12 +3,10 @@ package io.newspush.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.newspush.demo.DemoPublisher;
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Await;
 import io.newspush.testing.Live;
-import io.newspush.testing.Http;
 import io.newspush.testing.SseClient;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,29 +14,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A subscriber whose patterns overlap receives each matching article once, however many patterns match it. */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OverlappingPatternsTest {
-  private TestNode node;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    node = TestNode.start(TestPostgres.newDatabase());
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void everyArticleArrivesExactlyOnceDespiteOverlappingPatterns(Vertx vertx) {
@@ -61,11 +47,11 @@ class OverlappingPatternsTest {
 
     List<Long> published = new ArrayList<>();
     for (JsonObject sample : DemoPublisher.samples()) {
-      published.add(Live.publish(http, sample));
+      published.add(Live.publish(node.http(), sample));
     }
-    published.add(Live.publish(http, Live.sample(1, "economy").put("title", "浙江省经济运行情况通报")));
-    published.add(Live.publish(http, Live.sample(1, "economy/trade/asia").put("title", "义乌至中亚班列开行量创新高")));
-    published.add(Live.publish(http, Live.sample(1, "economy/trade").put("title", "义乌进出口总值同比增长")));
+    published.add(Live.publish(node.http(), Live.sample(1, "economy").put("title", "浙江省经济运行情况通报")));
+    published.add(Live.publish(node.http(), Live.sample(1, "economy/trade/asia").put("title", "义乌至中亚班列开行量创新高")));
+    published.add(Live.publish(node.http(), Live.sample(1, "economy/trade").put("title", "义乌进出口总值同比增长")));
     long last = published.get(published.size() - 1);
 
     Await.until(() -> sse.seqs().contains(last), () -> "SSE never got seq " + last + "; has " + sse.seqs());

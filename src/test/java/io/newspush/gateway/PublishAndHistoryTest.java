@@ -5,38 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.demo.DemoPublisher;
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Http;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublishAndHistoryTest {
-  private TestNode node;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    node = TestNode.start(TestPostgres.newDatabase());
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void everyFieldOfEverySampleArticleComesBackByteForByte() {
@@ -44,7 +30,7 @@ class PublishAndHistoryTest {
     List<JsonObject> published = new ArrayList<>();
     long previousSeq = 0;
     for (JsonObject sample : samples) {
-      Http.Reply reply = http.publish(sample);
+      Http.Reply reply = node.http().publish(sample);
       assertEquals(201, reply.status(), () -> "publishing '" + sample.getString("title") + "': " + reply);
       JsonObject answer = reply.json();
       assertNotNull(answer.getString("id"), "201 answer carries the id");
@@ -53,7 +39,7 @@ class PublishAndHistoryTest {
       published.add(answer);
     }
 
-    Http.Reply history = http.get("/v1/articles?topics=**&since=0&limit=100");
+    Http.Reply history = node.http().get("/v1/articles?topics=**&since=0&limit=100");
     assertEquals(200, history.status(), history::toString);
     JsonArray articles = history.json().getJsonArray("articles");
     assertEquals(samples.size(), articles.size(), "history holds every published article");
@@ -79,29 +65,29 @@ class PublishAndHistoryTest {
   @Test
   void historyFiltersByPatternAndPagesWithNext() {
     for (String topic : List.of("paging/a", "paging/b", "paging/a/deep", "other/a")) {
-      assertEquals(201, http.publish(new JsonObject().put("topic", topic).put("title", "t " + topic)).status());
+      assertEquals(201, node.http().publish(new JsonObject().put("topic", topic).put("title", "t " + topic)).status());
     }
-    JsonObject star = http.get("/v1/articles?topics=paging/*").json();
+    JsonObject star = node.http().get("/v1/articles?topics=paging/*").json();
     assertEquals(List.of("paging/a", "paging/b"), topics(star));
-    JsonObject deep = http.get("/v1/articles?topics=paging/**").json();
+    JsonObject deep = node.http().get("/v1/articles?topics=paging/**").json();
     assertEquals(List.of("paging/a", "paging/b", "paging/a/deep"), topics(deep));
 
-    JsonObject first = http.get("/v1/articles?topics=paging/**&limit=2").json();
+    JsonObject first = node.http().get("/v1/articles?topics=paging/**&limit=2").json();
     assertEquals(List.of("paging/a", "paging/b"), topics(first));
-    JsonObject second = http.get("/v1/articles?topics=paging/**&limit=2&since=" + first.getLong("next")).json();
+    JsonObject second = node.http().get("/v1/articles?topics=paging/**&limit=2&since=" + first.getLong("next")).json();
     assertEquals(List.of("paging/a/deep"), topics(second), "the second page continues after next");
-    JsonObject empty = http.get("/v1/articles?topics=paging/**&since=" + second.getLong("next")).json();
+    JsonObject empty = node.http().get("/v1/articles?topics=paging/**&since=" + second.getLong("next")).json();
     assertEquals(List.of(), topics(empty));
     assertEquals(second.getLong("next"), empty.getLong("next"), "an empty page keeps next where it was");
   }
 
   @Test
   void historyClampsLimitAndRejectsBadParameters() {
-    assertEquals(200, http.get("/v1/articles?topics=**&limit=100000").status(), "a huge limit is clamped, not refused");
-    assertEquals("invalid_since", http.get("/v1/articles?topics=**&since=-1").json().getString("error"));
-    assertEquals("invalid_since", http.get("/v1/articles?topics=**&since=99999999999999999999999").json().getString("error"));
-    assertEquals("invalid_pattern", http.get("/v1/articles?topics=a/**/b").json().getString("error"));
-    assertEquals("invalid_limit", http.get("/v1/articles?limit=ten").json().getString("error"));
+    assertEquals(200, node.http().get("/v1/articles?topics=**&limit=100000").status(), "a huge limit is clamped, not refused");
+    assertEquals("invalid_since", node.http().get("/v1/articles?topics=**&since=-1").json().getString("error"));
+    assertEquals("invalid_since", node.http().get("/v1/articles?topics=**&since=99999999999999999999999").json().getString("error"));
+    assertEquals("invalid_pattern", node.http().get("/v1/articles?topics=a/**/b").json().getString("error"));
+    assertEquals("invalid_limit", node.http().get("/v1/articles?limit=ten").json().getString("error"));
   }
 
   private static List<String> topics(JsonObject page) {

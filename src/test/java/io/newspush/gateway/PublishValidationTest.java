@@ -4,24 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Http;
 import io.newspush.testing.Sql;
 import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,22 +30,8 @@ class PublishValidationTest {
   private static final String JSON = "application/json";
   private static final String GOOD = "{\"topic\":\"economy/trade\",\"title\":\"标题\"}";
 
-  private TestNode node;
-  private Http http;
-  private Pool sql;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    String url = TestPostgres.newDatabase();
-    node = TestNode.start(url);
-    http = new Http(vertx, node.port());
-    sql = TestPostgres.pool(vertx, url);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   static Stream<Arguments> refusals() {
     return Stream.of(
@@ -98,7 +81,7 @@ class PublishValidationTest {
   @MethodSource("refusals")
   void refusedWithStatusAndCodeAndNothingStored(String name, String authorization, String contentType, String body,
                                                 int status, String code) {
-    long before = Sql.count(sql);
+    long before = Sql.count(node.sql());
     Map<String, String> headers = new HashMap<>();
     if (authorization != null) {
       headers.put("Authorization", authorization);
@@ -106,14 +89,14 @@ class PublishValidationTest {
     if (contentType != null) {
       headers.put("Content-Type", contentType);
     }
-    Http.Reply reply = http.request(HttpMethod.POST, "/v1/articles", headers, Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+    Http.Reply reply = node.http().request(HttpMethod.POST, "/v1/articles", headers, Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
     assertEquals(status, reply.status(), () -> name + ": " + reply);
     assertEquals("application/json; charset=utf-8", reply.headers().get("Content-Type"), name);
     JsonObject error = reply.json();
     assertEquals(code, error.getString("error"), () -> name + ": " + reply);
     assertNotNull(error.getString("message"), name + " explains itself");
     assertFalse(error.getString("message").contains("Exception"), name + " leaks no stack trace: " + error);
-    assertEquals(before, Sql.count(sql), name + ": nothing was stored");
+    assertEquals(before, Sql.count(node.sql()), name + ": nothing was stored");
   }
 
   @ParameterizedTest(name = "invalid UTF-8 bytes {0}")
@@ -123,12 +106,12 @@ class PublishValidationTest {
     byte[] bad = java.util.HexFormat.of().parseHex(hex);
     byte[] suffix = "\"}".getBytes(StandardCharsets.UTF_8);
     Buffer body = Buffer.buffer().appendBytes(prefix).appendBytes(bad).appendBytes(suffix);
-    long before = Sql.count(sql);
-    Http.Reply reply = http.request(HttpMethod.POST, "/v1/articles",
+    long before = Sql.count(node.sql());
+    Http.Reply reply = node.http().request(HttpMethod.POST, "/v1/articles",
         Map.of("Authorization", TOKEN, "Content-Type", JSON), body);
     assertEquals(400, reply.status(), reply::toString);
     assertEquals("invalid_json", reply.json().getString("error"));
-    assertEquals(before, Sql.count(sql));
+    assertEquals(before, Sql.count(node.sql()));
   }
 
   static Stream<String> invalidUtf8() {

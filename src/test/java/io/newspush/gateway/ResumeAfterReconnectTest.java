@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.demo.DemoPublisher;
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Await;
 import io.newspush.testing.Live;
-import io.newspush.testing.Http;
 import io.newspush.testing.SseClient;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -18,11 +16,10 @@ import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that reconnects with the last seq it saw gets exactly the articles it missed, in order,
@@ -32,33 +29,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumeAfterReconnectTest {
-  private TestNode node;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    node = TestNode.start(TestPostgres.newDatabase());
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   /** Publishes {@code count} sample articles under {@code prefix/...} and returns their seqs. */
   private List<Long> publish(String prefix, int count) {
     List<Long> seqs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       JsonObject sample = DemoPublisher.samples().get(i % DemoPublisher.samples().size());
-      seqs.add(Live.publish(http, sample.copy().put("topic", prefix + "/" + sample.getString("topic"))));
+      seqs.add(Live.publish(node.http(), sample.copy().put("topic", prefix + "/" + sample.getString("topic"))));
     }
     return seqs;
   }
 
   /** An article nobody in the test follows, published in between to make sure replay filters. */
   private void publishNoise() {
-    Live.publish(http, Live.article("noise/elsewhere", "无关新闻"));
+    Live.publish(node.http(), Live.article("noise/elsewhere", "无关新闻"));
   }
 
   private static List<Long> concat(List<Long> a, List<Long> b) {

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.newspush.demo.DemoPublisher;
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Await;
 import io.newspush.testing.History;
 import io.newspush.testing.Live;
-import io.newspush.testing.Http;
 import io.newspush.testing.SseClient;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -23,11 +21,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Many SSE and WebSocket subscribers with different pattern shapes, all connected at once: each
@@ -41,19 +38,8 @@ class TopicFilteringTest {
   private static final String CAFE_NFC = "culture/caf\u00e9";
   private static final String CAFE_NFD = "culture/cafe\u0301";
 
-  private TestNode node;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    node = TestNode.start(TestPostgres.newDatabase());
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   private record Subscriber(String pattern, List<String> expectedTopics, SseClient sse, WsClient ws) {}
 
@@ -99,10 +85,10 @@ class TopicFilteringTest {
     published.add(Live.article(CAFE_NFD, "咖啡文化节在义乌开幕"));
     Map<String, Long> seqByTopic = new LinkedHashMap<>();
     for (JsonObject article : published) {
-      long seq = Live.publish(http, article);
+      long seq = Live.publish(node.http(), article);
       seqByTopic.put(Normalizer.normalize(article.getString("topic"), Normalizer.Form.NFC), seq);
     }
-    long sentinelSeq = Live.publish(http, Live.article(SENTINEL, "全部送达"));
+    long sentinelSeq = Live.publish(node.http(), Live.article(SENTINEL, "全部送达"));
 
     for (Subscriber s : subscribers) {
       Await.until(() -> s.sse().seqs().contains(sentinelSeq),
@@ -110,7 +96,7 @@ class TopicFilteringTest {
       s.ws().awaitSeq(sentinelSeq);
     }
 
-    LinkedHashMap<Long, String> history = History.raw(http, "**", 0);
+    LinkedHashMap<Long, String> history = History.raw(node.http(), "**", 0);
     assertEquals(published.size() + 1, history.size(), "history holds every published article: " + history.keySet());
     Map<Long, JsonObject> publishedBySeq = new LinkedHashMap<>();
     for (JsonObject article : published) {

@@ -3,13 +3,12 @@ package io.newspush.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.newspush.testing.NodeExtension;
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
 import io.newspush.testing.Http;
 import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
-import io.newspush.testing.TestNode;
-import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -21,11 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /metrics} on a real node: counts that match what subscribers received, in valid Prometheus text. */
 @ExtendWith(VertxExtension.class)
@@ -37,19 +35,8 @@ class MetricsTest {
   private static final Map<String, String> SSE = Map.of("transport", "sse");
   private static final Map<String, String> WS = Map.of("transport", "ws");
 
-  private TestNode node;
-  private Http http;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    node = TestNode.start(TestPostgres.newDatabase());
-    http = new Http(vertx, node.port());
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void deliveriesAndConnectionsMatchWhatSubscribersSee(Vertx vertx) {
@@ -72,7 +59,7 @@ class MetricsTest {
 
     long lastSeq = 0;
     for (int i = 0; i < ARTICLES; i++) {
-      lastSeq = Live.publish(http, Live.article("metrics/count", "article " + i));
+      lastSeq = Live.publish(node.http(), Live.article("metrics/count", "article " + i));
     }
     sse.forEach(client -> client.awaitArticles(ARTICLES));
     ws.forEach(session -> session.awaitArticles(ARTICLES));
@@ -111,7 +98,7 @@ class MetricsTest {
     client.close();
     assertTrue(refused instanceof UpgradeRejectedException, "the foreign origin was refused: " + refused);
 
-    Http.Reply reply = http.get("/metrics");
+    Http.Reply reply = node.http().get("/metrics");
     assertEquals(200, reply.status());
     assertTrue(reply.headers().get("Content-Type").startsWith("text/plain; version=0.0.4"), reply.headers().toString());
     List<PrometheusText.Sample> samples = PrometheusText.parse(reply.body().toString(StandardCharsets.UTF_8));
@@ -164,7 +151,7 @@ class MetricsTest {
   }
 
   private List<PrometheusText.Sample> scrape() {
-    Http.Reply reply = http.get("/metrics");
+    Http.Reply reply = node.http().get("/metrics");
     assertEquals(200, reply.status(), reply.toString());
     return PrometheusText.parse(reply.body().toString(StandardCharsets.UTF_8));
   }
