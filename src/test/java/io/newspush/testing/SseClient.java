@@ -37,7 +37,10 @@ public final class SseClient implements AutoCloseable {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
         .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery).putHeader("Accept", "text/event-stream");
     requestHeaders.forEach(options::putHeader);
-    Await.result(sse.client.request(options).compose(request -> request.send()).map(response -> {
+    // As in Http: the whole exchange runs on one context, with the handlers attached inside the
+    // send, so no part of the body can arrive before they are in place.
+    io.vertx.core.Promise<SseClient> connected = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(start -> sse.client.request(options).compose(request -> request.send().map(response -> {
       Map<String, String> head = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       response.headers().forEach(e -> head.put(e.getKey(), e.getValue()));
       sse.headers = head;
@@ -50,7 +53,8 @@ public final class SseClient implements AutoCloseable {
         response.exceptionHandler(e -> sse.ended = true);
       }
       return sse;
-    }));
+    })).onComplete(connected));
+    Await.result(connected.future());
     return sse;
   }
 
