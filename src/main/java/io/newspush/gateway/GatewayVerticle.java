@@ -81,6 +81,13 @@ public final class GatewayVerticle extends VerticleBase {
           .setHost(config.http().host())
           .setPort(config.http().port())
           .setTcpNoDelay(true)
+          // Each of these puts a handler in every connection's pipeline, touched on every
+          // write: we serve neither HTTP/2 over cleartext nor compressed WebSocket frames
+          // (articles are encoded once and sent as they are to every subscriber).
+          .setHttp2ClearTextEnabled(false)
+          .setPerMessageWebSocketCompressionSupported(false)
+          .setPerFrameWebSocketCompressionSupported(false)
+          .setStrictThreadMode(true)
           // Closes connections that neither send nor receive anything, such as a half-sent
           // request left hanging; live streams always carry pings well within this time.
           .setIdleTimeout(idleTimeoutSeconds())
