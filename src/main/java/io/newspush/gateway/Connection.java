@@ -5,10 +5,8 @@ import io.newspush.feed.EncodedArticle;
 import io.newspush.feed.Replay;
 import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
-import io.vertx.core.Future;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,6 +22,9 @@ import java.util.Set;
  *
  * <p>Every article reaches it at most once and in seq order because nothing is sent unless its
  * seq is above {@link #position}, which only grows.
+ *
+ * <p>Its send queue is the socket's own outbound buffer: a client that lets it grow past the
+ * limits is cut off, and resumes from the last seq it received.
  */
 abstract class Connection {
   private static final int REPLAY_PAGE = 200;
@@ -35,8 +36,7 @@ abstract class Connection {
   private final Metrics.Transport transport;
   private final ConnectionLimiter limiter;
   private final String address;
-  /** The socket or response articles are written to, for flow control during a replay. */
-  private final WriteStream<Buffer> out;
+  private final StreamSocket socket;
   private final Set<Pattern> patterns = new LinkedHashSet<>();
   /** The last seq sent, or where the stream starts; -1 until the first subscription. */
   private long position = -1;
@@ -46,13 +46,11 @@ abstract class Connection {
   private int heldBackDrops;
   private final Vertx vertx;
   private long expiryTimer = -1;
-  private long queuedBytes;
-  private int queuedArticles;
   private boolean closed;
 
   /** Call only after {@code address} has a slot in the context's limiter; closing releases it. */
-  Connection(GatewayContext context, Metrics.Transport transport, String address, WriteStream<Buffer> out) {
-    this.out = out;
+  Connection(GatewayContext context, Metrics.Transport transport, String address, StreamSocket socket) {
+    this.socket = socket;
     this.vertx = context.vertx();
     this.fanout = context.fanout();
     this.replay = context.replay();
@@ -65,7 +63,8 @@ abstract class Connection {
     metrics.connectionOpened(transport);
   }
 
-  abstract Future<Void> writeArticle(EncodedArticle article);
+  /** The article as this transport sends it, shared by every connection it goes to. */
+  abstract ByteBuf wire(EncodedArticle article);
 
   abstract void writeReset(String reason, long seq);
 
@@ -172,23 +171,16 @@ abstract class Connection {
   }
 
   private void send(EncodedArticle article) {
-    int bytes = article.sseEvent().length();
-    if (queuedArticles + 1 > limits.queueArticles() || queuedBytes + bytes > limits.queueBytes()) {
+    ByteBuf wire = wire(article);
+    if (socket.queuedMessages() + 1 > limits.queueArticles() || socket.queuedBytes() + wire.readableBytes() > limits.queueBytes()) {
       release();
       metrics.slowConsumerClosed(transport);
       closeSlowConsumer();
       return;
     }
     position = article.seq();
-    queuedArticles++;
-    queuedBytes += bytes;
-    writeArticle(article).onComplete(written -> {
-      queuedArticles--;
-      queuedBytes -= bytes;
-      if (written.succeeded()) {
-        metrics.delivered(transport, article.visibleAtNanos());
-      }
-    });
+    socket.write(wire);
+    metrics.delivered(transport, article.visibleAtNanos());
   }
 
   private void replayAfter(long since) {
@@ -241,23 +233,13 @@ abstract class Connection {
       }
       position = Math.max(position, page.through());
       if (page.more() || heldBackDrops != dropsBefore) {
-        whenDrained(this::replayPage);
+        socket.whenWritable(this::replayPage);
       } else {
         goLive();
       }
     });
   }
 
-  private void whenDrained(Runnable action) {
-    if (!out.writeQueueFull()) {
-      action.run();
-    } else {
-      out.drainHandler(v -> {
-        out.drainHandler(null);
-        action.run();
-      });
-    }
-  }
 
   private void goLive() {
     ArrayDeque<EncodedArticle> held = heldBack;

@@ -7,6 +7,7 @@ import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.vertx.core.Vertx;
 
-/** What every connection of one gateway shares: its fan-out, the replay source, limits, auth and metrics. */
+/** What every connection of one gateway shares: its fan-out, the replay source, limits, auth, metrics and flusher. */
 record GatewayContext(Vertx vertx, Fanout fanout, Replay replay, Config config, Metrics metrics,
-                      ConnectionLimiter limiter, LimitLog limitLog, SubscriberAuth auth) {}
+                      ConnectionLimiter limiter, LimitLog limitLog, SubscriberAuth auth,
+                      Flusher flusher) {}

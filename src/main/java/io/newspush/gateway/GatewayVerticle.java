@@ -19,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -69,7 +70,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fanout = new Fanout(feedStatus.head());
-    GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, limitLog, subscribers);
+    GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, limitLog, subscribers,
+        new Flusher(((ContextInternal) this.context).nettyEventLoop()));
     return feed.consume(fanout::deliver).completion().compose(registered -> {
       vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
       EventLoopProbe.install(vertx, metrics);

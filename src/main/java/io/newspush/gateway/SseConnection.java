@@ -1,33 +1,34 @@
 package io.newspush.gateway;
 
-import io.newspush.config.Config;
 import io.newspush.feed.EncodedArticle;
 import io.newspush.ops.Metrics;
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
-/** A Server-Sent Events stream: one response that is never ended until the client leaves. */
+/**
+ * A Server-Sent Events stream: one chunked response that is never ended until the client leaves.
+ * Every event is written as a complete HTTP chunk; articles come already framed.
+ */
 final class SseConnection extends Connection {
-  private static final Buffer PING = Buffer.buffer(": ping\n\n");
+  private static final ByteBuf PING = EncodedArticle.httpChunk(": ping\n\n".getBytes(StandardCharsets.US_ASCII));
+  private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
+      Unpooled.copiedBuffer("0\r\n\r\n", StandardCharsets.US_ASCII));
 
-  private final HttpServerRequest request;
-  private final HttpServerResponse response;
+  private final StreamSocket socket;
+  private boolean ended;
 
-  SseConnection(HttpServerRequest request, GatewayContext context, String address) {
-    super(context, Metrics.Transport.SSE, address, request.response());
-    this.request = request;
-    this.response = request.response();
+  SseConnection(StreamSocket socket, GatewayContext context, String address) {
+    super(context, Metrics.Transport.SSE, address, socket);
+    this.socket = socket;
+    socket.onClose(this::release);
   }
 
-  void start(Config.Sse config) {
-    response.setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
-    response.write(Buffer.buffer("retry: " + config.retry().toMillis() + "\n: newspush\n\n"));
+  void start(Duration retry) {
+    event("retry: " + retry.toMillis() + "\n: newspush\n\n");
   }
 
   /**
@@ -36,12 +37,12 @@ final class SseConnection extends Connection {
    * matching article still resumes without a gap.
    */
   void announceStart() {
-    response.write(Buffer.buffer("id: " + position() + "\n\n"));
+    event("id: " + position() + "\n\n");
   }
 
   @Override
-  Future<Void> writeArticle(EncodedArticle article) {
-    return response.write(article.sseEvent());
+  ByteBuf wire(EncodedArticle article) {
+    return article.sseChunk();
   }
 
   @Override
@@ -49,34 +50,41 @@ final class SseConnection extends Connection {
     JsonObject data = new JsonObject().put("reason", reason).put("seq", seq);
     // The id line moves the browser's Last-Event-ID to the new position, so a later
     // reconnect resumes from there instead of asking again for what is gone.
-    response.write(Buffer.buffer("id: " + seq + "\nevent: reset\ndata: ").appendBuffer(data.toBuffer()).appendString("\n\n"));
+    event("id: " + seq + "\nevent: reset\ndata: " + data.encode() + "\n\n");
   }
 
   void ping() {
     if (!closed()) {
-      response.write(PING);
+      socket.send(PING.duplicate());
     }
   }
 
   @Override
   void closeSlowConsumer() {
-    request.connection().close();
+    socket.close();
   }
 
   @Override
   void closeExpired() {
-    response.end(Buffer.buffer("event: closing\ndata: ").appendBuffer(ErrorReply.body("token_expired", "the token expired; reconnect with a fresh one").toBuffer()).appendString("\n\n"));
+    event("event: closing\ndata: " + ErrorReply.body("token_expired", "the token expired; reconnect with a fresh one").encode() + "\n\n");
+    end();
   }
 
   @Override
   void closeUnavailable(String message) {
-    response.end(Buffer.buffer("event: closing\ndata: ").appendBuffer(ErrorReply.body("unavailable", message).toBuffer()).appendString("\n\n"));
+    event("event: closing\ndata: " + ErrorReply.body("unavailable", message).encode() + "\n\n");
+    end();
   }
 
-  /** Ends the stream cleanly, e.g. when the server shuts down. */
+  /** Ends the response cleanly (the last chunk), then the connection: a stream is its connection's last response. */
   void end() {
-    if (!response.ended()) {
-      response.end();
+    if (!ended) {
+      ended = true;
+      socket.send(LAST_CHUNK.duplicate()).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private void event(String text) {
+    socket.send(EncodedArticle.httpChunk(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

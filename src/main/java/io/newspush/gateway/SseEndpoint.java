@@ -3,7 +3,10 @@ package io.newspush.gateway;
 import io.newspush.auth.AuthException;
 import io.newspush.auth.Grant;
 import io.newspush.config.Config;
+import io.newspush.ops.AccessLog;
 import io.newspush.topic.Pattern;
+import io.netty.channel.Channel;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
@@ -54,13 +57,22 @@ final class SseEndpoint {
         ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
         return;
       }
-      SseConnection connection = new SseConnection(ctx.request(), context, address);
-      ctx.response().closeHandler(v -> connection.release());
-      if (ctx.response().closed()) {
-        connection.release();
+      HttpServerResponse response = ctx.response();
+      if (response.closed()) {
+        context.limiter().release(address);
         return;
       }
-      connection.start(config.sse());
+      Channel channel = StreamSocket.channelOf(ctx.request());
+      response.setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no")
+          .writeHead();
+      StreamSocket socket = StreamSocket.takeOver(channel, context.flusher(), true);
+      AccessLog.StreamEnd logged = AccessLog.streamEnd(ctx);
+      socket.onClose(() -> logged.ended(200, "sse", socket.bytesWritten()));
+      SseConnection connection = new SseConnection(socket, context, address);
+      connection.start(config.sse().retry());
       connection.expireAt(grant.flatMap(Grant::expiresAt));
       connection.follow(patterns, since);
       if (since == null) {

@@ -1,5 +1,6 @@
 package io.newspush.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,10 +15,18 @@ final class StrictUtf8 {
   private StrictUtf8() {}
 
   static String decode(Buffer bytes) throws CharacterCodingException {
+    return decode(ByteBuffer.wrap(bytes.getBytes()));
+  }
+
+  static String decode(ByteBuf bytes) throws CharacterCodingException {
+    return decode(bytes.nioBuffer());
+  }
+
+  private static String decode(ByteBuffer bytes) throws CharacterCodingException {
     return StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes.getBytes()))
+        .decode(bytes)
         .toString();
   }
 }

@@ -1,8 +1,9 @@
 package io.newspush.gateway;
 
 import io.newspush.config.Config;
+import io.newspush.ops.AccessLog;
 import io.newspush.topic.Pattern;
-import io.vertx.core.http.ServerWebSocket;
+import io.netty.channel.Channel;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.OptionalLong;
@@ -49,14 +50,16 @@ final class WebSocketEndpoint {
       return;
     }
     String token = BearerToken.of(ctx.request());
+    Channel channel = StreamSocket.channelOf(ctx.request());
+    AccessLog.StreamEnd logged = AccessLog.streamEnd(ctx);
     ctx.request().toWebSocket().onComplete(upgraded -> {
       if (upgraded.failed()) {
         context.limiter().release(address);
         return;
       }
-      ServerWebSocket socket = upgraded.result();
+      StreamSocket socket = StreamSocket.takeOver(channel, context.flusher(), false);
+      socket.onClose(() -> logged.ended(101, "ws", socket.bytesWritten()));
       WsConnection connection = new WsConnection(socket, context, address);
-      socket.closeHandler(v -> connection.release());
       connection.start();
       // Browsers cannot see an HTTP status on a failed upgrade, so auth problems are answered
       // as error messages on the open socket, which then stays usable for public topics.

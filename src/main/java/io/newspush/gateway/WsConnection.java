@@ -7,27 +7,41 @@ import io.newspush.feed.EncodedArticle;
 import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
-/** A WebSocket subscriber: JSON ops in, JSON messages out, one text frame each. */
+/**
+ * A WebSocket subscriber: JSON ops in, JSON messages out, one text frame each. Netty's frame
+ * codec, left in the pipeline by the handshake, turns bytes into frames; the rest of RFC 6455
+ * that a server owes its clients (pong, the close handshake, 1007 and 1009) is done here.
+ */
 final class WsConnection extends Connection {
-  private static final Buffer PING = Buffer.buffer("newspush");
-  private static final Buffer PONG = new JsonObject().put("type", "pong").toBuffer();
+  private static final ByteBuf PING = Unpooled.unreleasableBuffer(Unpooled.copiedBuffer("newspush", StandardCharsets.US_ASCII));
+  private static final ByteBuf PONG = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new JsonObject().put("type", "pong").toBuffer().getBytes()));
+  /** How long a closed connection waits for the client's Close frame before dropping the socket. */
+  private static final long CLOSING_TIMEOUT_SECONDS = 10;
   static final short GOING_AWAY = 1001;
   static final short POLICY_VIOLATION = 1008;
   static final short TRY_AGAIN_LATER = 1013;
@@ -36,7 +50,7 @@ final class WsConnection extends Connection {
   /** Messages ignored for the rate limit before the client counts as abusive and is closed. */
   private static final int ABUSE_THRESHOLD = 100;
 
-  private final ServerWebSocket socket;
+  private final StreamSocket socket;
   private final Fanout fanout;
   private final LimitLog limitLog;
   private final int maxPatterns;
@@ -50,9 +64,10 @@ final class WsConnection extends Connection {
   private int refusedMessages;
   private final int maxMessageBytes;
   /** A text message whose continuation frames are still arriving. */
-  private Buffer partialText;
+  private CompositeByteBuf partialText;
+  private boolean closeSent;
 
-  WsConnection(ServerWebSocket socket, GatewayContext context, String address) {
+  WsConnection(StreamSocket socket, GatewayContext context, String address) {
     super(context, Metrics.Transport.WS, address, socket);
     this.socket = socket;
     this.fanout = context.fanout();
@@ -64,18 +79,62 @@ final class WsConnection extends Connection {
   }
 
   void start() {
-    // Text is assembled from frames here rather than by Vert.x, which decodes invalid UTF-8
-    // leniently; RFC 6455 wants such a message refused with 1007.
-    socket.frameHandler(this::onFrame);
-    socket.binaryMessageHandler(data -> error("unsupported_frame", "send JSON in text frames; binary frames are not understood"));
-    socket.pongHandler(data -> heard());
-    // Vert.x reports a message over the size limit here, after discarding it; the protocol
-    // closes such a connection with 1009.
-    socket.exceptionHandler(failure -> {
-      if (!closed() && (failure instanceof IllegalStateException || tooBig(failure))) {
-        closeTooBig();
+    socket.inbound(this::onInbound);
+    socket.exceptions(this::onDecodingFailure);
+    socket.onClose(() -> {
+      release();
+      if (partialText != null) {
+        partialText.release();
+        partialText = null;
       }
     });
+  }
+
+  private void onInbound(Object message) {
+    try {
+      if (message instanceof TextWebSocketFrame || message instanceof ContinuationWebSocketFrame) {
+        onFrame((WebSocketFrame) message);
+      } else if (message instanceof BinaryWebSocketFrame) {
+        error("unsupported_frame", "send JSON in text frames; binary frames are not understood");
+      } else if (message instanceof PingWebSocketFrame ping) {
+        heard();
+        socket.send(new PongWebSocketFrame(ping.content().retain()));
+      } else if (message instanceof PongWebSocketFrame) {
+        heard();
+      } else if (message instanceof CloseWebSocketFrame close) {
+        onCloseFrame(close);
+      }
+    } finally {
+      ReferenceCountUtil.release(message);
+    }
+  }
+
+  /** Answers the client's Close frame with the same status, or ends the handshake we started. */
+  private void onCloseFrame(CloseWebSocketFrame close) {
+    release();
+    if (closeSent) {
+      socket.close();
+    } else {
+      closeSent = true;
+      socket.send(new CloseWebSocketFrame(true, 0, close.content().retain())).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** A frame Netty's decoder refused: malformed, or a single frame over the size limit. */
+  private void onDecodingFailure(Throwable failure) {
+    if (closed()) {
+      socket.close();
+    } else if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      if (corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+        closeTooBig();
+      } else {
+        release();
+        close(corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+      }
+    } else {
+      release();
+      socket.close();
+    }
   }
 
   /**
@@ -154,22 +213,29 @@ final class WsConnection extends Connection {
     follow(added, resumeFrom);
   }
 
+  /** Assembles text messages; continuations of a binary message (already refused) are dropped. */
   private void onFrame(WebSocketFrame frame) {
-    if (!frame.isText() && !(frame.isContinuation() && partialText != null)) {
+    if (closed() || (frame instanceof ContinuationWebSocketFrame && partialText == null)) {
       return;
     }
-    partialText = partialText == null ? frame.binaryData().copy() : partialText.appendBuffer(frame.binaryData());
-    if (partialText.length() > maxMessageBytes) {
+    if (partialText == null) {
+      partialText = Unpooled.compositeBuffer();
+    }
+    partialText.addComponent(true, frame.content().retain());
+    if (partialText.readableBytes() > maxMessageBytes) {
+      partialText.release();
       partialText = null;
       closeTooBig();
-    } else if (frame.isFinal()) {
-      Buffer whole = partialText;
+    } else if (frame.isFinalFragment()) {
+      CompositeByteBuf whole = partialText;
       partialText = null;
       try {
         onText(StrictUtf8.decode(whole));
       } catch (CharacterCodingException e) {
         release();
-        socket.close(INVALID_PAYLOAD, "invalid UTF-8");
+        close(INVALID_PAYLOAD, "invalid UTF-8");
+      } finally {
+        whole.release();
       }
     }
   }
@@ -177,13 +243,21 @@ final class WsConnection extends Connection {
   private void closeTooBig() {
     limitLog.hit("message_size", address());
     release();
-    socket.close(MESSAGE_TOO_BIG, "message too big");
+    close(MESSAGE_TOO_BIG, "message too big");
   }
 
-  /** Netty's frame decoder refuses a single frame over its limit before Vert.x sees it. */
-  private static boolean tooBig(Throwable failure) {
-    return failure instanceof CorruptedWebSocketFrameException corrupted
-        && corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG;
+  /**
+   * Starts the close handshake: the Close frame goes after whatever is queued, and the socket is
+   * dropped when the client answers (RFC 6455, section 7.1.1) or after a timeout, also for a
+   * client that has stopped reading.
+   */
+  private void close(int code, String reason) {
+    if (closeSent) {
+      return;
+    }
+    closeSent = true;
+    socket.send(new CloseWebSocketFrame(code, reason));
+    socket.channel().eventLoop().schedule(socket::close, CLOSING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   private void onText(String text) {
@@ -192,7 +266,7 @@ final class WsConnection extends Connection {
       limitLog.hit("client_messages", address());
       if (++refusedMessages > ABUSE_THRESHOLD) {
         release();
-        socket.close(POLICY_VIOLATION, "too many messages");
+        close(POLICY_VIOLATION, "too many messages");
       } else if (refusedMessages == 1) {
         error("rate_limited", "too many messages; slow down (this one was ignored)");
       }
@@ -229,7 +303,7 @@ final class WsConnection extends Connection {
         patterns.forEach(pattern -> topics.add(pattern.text()));
         send(new JsonObject().put("type", "unsubscribed").put("topics", topics));
       } else if ("ping".equals(op)) {
-        socket.writeFrame(textFrame(PONG));
+        socket.send(new TextWebSocketFrame(PONG.duplicate()));
       } else {
         error("unknown_op", "op must be subscribe, unsubscribe, auth or ping");
       }
@@ -286,12 +360,12 @@ final class WsConnection extends Connection {
     long now = System.nanoTime();
     if (pingFlushedNanos > 0 && lastHeardNanos < pingFlushedNanos && now - pingFlushedNanos > intervalNanos) {
       release();
-      socket.close(GOING_AWAY, "ping timeout");
+      close(GOING_AWAY, "ping timeout");
       return;
     }
     if (pingFlushedNanos == 0 || lastHeardNanos >= pingFlushedNanos) {
       pingInFlight = true;
-      socket.writePing(PING).onComplete(written -> {
+      socket.send(new PingWebSocketFrame(PING.duplicate())).addListener(written -> {
         pingInFlight = false;
         pingFlushedNanos = System.nanoTime();
       });
@@ -304,23 +378,22 @@ final class WsConnection extends Connection {
 
   /** An error sent after the connection was released, just before the socket closes. */
   private void lastWords(String code, String message) {
-    socket.writeFrame(textFrame(new JsonObject().put("type", "error").put("code", code).put("message", message).toBuffer()));
+    socket.send(textFrame(new JsonObject().put("type", "error").put("code", code).put("message", message)));
   }
 
   private void send(JsonObject message) {
     if (!closed()) {
-      socket.writeFrame(textFrame(message.toBuffer()));
+      socket.send(textFrame(message));
     }
   }
 
-  @Override
-  Future<Void> writeArticle(EncodedArticle article) {
-    return socket.writeFrame(textFrame(article.wsMessage()));
+  private static TextWebSocketFrame textFrame(JsonObject message) {
+    return new TextWebSocketFrame(Unpooled.wrappedBuffer(message.toBuffer().getBytes()));
   }
 
-  /** A text frame over the shared, already encoded payload: no per-connection copy or re-encoding. */
-  private static WebSocketFrameImpl textFrame(Buffer payload) {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) payload).getByteBuf(), true);
+  @Override
+  ByteBuf wire(EncodedArticle article) {
+    return article.wsFrame();
   }
 
   @Override
@@ -330,23 +403,23 @@ final class WsConnection extends Connection {
 
   @Override
   void closeSlowConsumer() {
-    socket.close(POLICY_VIOLATION, "slow consumer");
+    close(POLICY_VIOLATION, "slow consumer");
   }
 
   @Override
   void closeExpired() {
     lastWords("token_expired", "the token expired; send {\"op\":\"auth\"} with a fresh one before it does, or reconnect");
-    socket.close(POLICY_VIOLATION, "token expired");
+    close(POLICY_VIOLATION, "token expired");
   }
 
   @Override
   void closeUnavailable(String message) {
     lastWords("unavailable", message);
-    socket.close(TRY_AGAIN_LATER, "try again later");
+    close(TRY_AGAIN_LATER, "try again later");
   }
 
   void goAway() {
     release();
-    socket.close(GOING_AWAY, "server shutting down");
+    close(GOING_AWAY, "server shutting down");
   }
 }

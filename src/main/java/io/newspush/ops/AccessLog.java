@@ -1,15 +1,7 @@
 package io.newspush.ops;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line on the logger {@code newspush.access} per HTTP request, written when the response has
- * ended; for SSE streams that is when the stream ends, for WebSockets when the socket closes.
+ * ended; for SSE streams and WebSockets, when the socket closes.
  * Each line gives method, path with query, status, transport, duration, bytes written and the
  * client address. Headers are never logged (so neither is an {@code Authorization} token), and
  * token parameters in the query are replaced by {@code ***}.
@@ -32,13 +24,38 @@ public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger("newspush.access");
   /** Query parameters that carry credentials: browsers' EventSource and WebSocket cannot send headers. */
   private static final Set<String> SECRET_PARAMETERS = Set.of("access_token", "token");
+  private static final String EXCHANGE = "newspush.access";
+  private static final StreamEnd NOT_LOGGED = (status, transport, bytes) -> {};
+
+  /** Logs a stream whose socket the gateway took over from Vert.x, when the socket closes. */
+  @FunctionalInterface
+  public interface StreamEnd {
+    void ended(int status, String transport, long bytesWritten);
+  }
 
   public void handle(RoutingContext ctx) {
     // With the access log turned off (a level above INFO) requests are not followed at all.
     if (LOG.isInfoEnabled()) {
-      new Exchange(ctx.request()).watch(ctx);
+      Exchange exchange = new Exchange(ctx.request());
+      ctx.put(EXCHANGE, exchange);
+      HttpServerResponse response = ctx.response();
+      // Fires when the response ends, and also when the client leaves in the middle of one. It
+      // never fires for a stream the gateway took over (an SSE stream, an upgraded WebSocket):
+      // those are logged through streamEnd.
+      ctx.addEndHandler(done -> {
+        String type = response.headers().get("Content-Type");
+        boolean sse = type != null && type.startsWith("text/event-stream");
+        // 0: the client left before any status was sent.
+        exchange.log(response.headWritten() ? response.getStatusCode() : 0, sse ? "sse" : "http", response.bytesWritten());
+      });
     }
     ctx.next();
+  }
+
+  /** How to log the end of the stream this request became; does nothing when the access log is off. */
+  public static StreamEnd streamEnd(RoutingContext ctx) {
+    Exchange exchange = ctx.get(EXCHANGE);
+    return exchange == null ? NOT_LOGGED : exchange::log;
   }
 
   /** The request target with the value of every token parameter replaced by {@code ***}. */
@@ -80,40 +97,28 @@ public final class AccessLog {
     return SECRET_PARAMETERS.contains(decoded.toLowerCase(Locale.ROOT));
   }
 
-  /** One request, logged exactly once: by whichever of its end signals comes first. */
+  /**
+   * One request, logged exactly once: by whichever of its end signals comes first. It keeps only
+   * what the line needs, not the request, which a long-lived stream would otherwise keep alive.
+   */
   private static final class Exchange {
-    private final HttpServerRequest request;
+    private final String method;
+    private final String path;
+    private final String client;
     private final long startedNanos = System.nanoTime();
     private final AtomicBoolean logged = new AtomicBoolean();
 
     Exchange(HttpServerRequest request) {
-      this.request = request;
-    }
-
-    void watch(RoutingContext ctx) {
-      WebSocketWatch upgrade = request.canUpgradeToWebSocket() ? WebSocketWatch.install(request, this) : null;
-      // Fires when the response ends, and also when the client leaves in the middle of one (an SSE
-      // stream). After a successful WebSocket upgrade it never fires: the upgrade watch logs then.
-      ctx.addEndHandler(done -> {
-        if (upgrade != null) {
-          upgrade.remove();
-        }
-        HttpServerResponse response = request.response();
-        String type = response.headers().get("Content-Type");
-        boolean sse = type != null && type.startsWith("text/event-stream");
-        // 0: the client left before any status was sent.
-        log(response.headWritten() ? response.getStatusCode() : 0, sse ? "sse" : "http", response.bytesWritten());
-      });
+      this.method = request.method().name();
+      this.path = redact(request.uri());
+      this.client = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
     }
 
     void log(int status, String transport, long bytes) {
       if (!logged.compareAndSet(false, true)) {
         return;
       }
-      String method = request.method().name();
-      String path = redact(request.uri());
       long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-      String client = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
       LOG.atInfo()
           .addKeyValue("method", method)
           .addKeyValue("path", path)
@@ -123,53 +128,6 @@ public final class AccessLog {
           .addKeyValue("bytes", bytes)
           .addKeyValue("client", client)
           .log("{} {} {} {} {}ms {}B {}", method, path, status, transport, millis, bytes, client);
-    }
-  }
-
-  /**
-   * Follows a WebSocket upgrade on its Netty channel. Vert.x reports neither the close of an
-   * upgraded connection to the request (the HTTP connection object is replaced) nor the bytes it
-   * writes in frames, so this counts the bytes at the socket end of the pipeline and logs once
-   * the channel closes.
-   */
-  private static final class WebSocketWatch extends ChannelOutboundHandlerAdapter {
-    private final Channel channel;
-    private final ChannelFutureListener onClose;
-    private long bytes;
-
-    private WebSocketWatch(Channel channel, Exchange exchange) {
-      this.channel = channel;
-      this.onClose = closed -> exchange.log(101, "ws", bytes);
-    }
-
-    /** Null when the connection is not one this version of Vert.x lets us follow; then no ws line is written. */
-    static WebSocketWatch install(HttpServerRequest request, Exchange exchange) {
-      if (!(request.connection() instanceof HttpServerConnection connection)) {
-        return null;
-      }
-      Channel channel = connection.channelHandlerContext().channel();
-      WebSocketWatch watch = new WebSocketWatch(channel, exchange);
-      channel.pipeline().addFirst(watch);
-      channel.closeFuture().addListener(watch.onClose);
-      return watch;
-    }
-
-    /** The request was answered over HTTP after all (refused upgrade): stop following the channel. */
-    void remove() {
-      channel.closeFuture().removeListener(onClose);
-      if (channel.pipeline().context(this) != null) {
-        channel.pipeline().remove(this);
-      }
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-      if (message instanceof ByteBuf buffer) {
-        bytes += buffer.readableBytes();
-      } else if (message instanceof ByteBufHolder holder) {
-        bytes += holder.content().readableBytes();
-      }
-      ctx.write(message, promise);
     }
   }
 }
