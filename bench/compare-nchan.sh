@@ -15,9 +15,12 @@
 # the server's too; Bench says so plainly if they do not.
 #
 # Servers are restarted for every scenario so each starts from the same state. Before a scenario
-# that publishes, a short warm-up load runs against the fresh server (unmeasured): otherwise the
-# JVM's JIT compiler, busy in the first tens of seconds, would be billed to newspush's deliveries.
-# The memory scenario measures a cold server, whose heap has not grown yet.
+# that publishes, a warm-up load runs against the fresh server (unmeasured, WARMUPS rounds of
+# 400 subscribers and 300 articles): otherwise the JVM's JIT compiler, busy for the first minute
+# or two, is billed to newspush's deliveries (18-30 % of its CPU in the measured window after
+# one or two rounds; a server runs for days). The memory scenario measures a cold server, whose
+# heap has not grown yet. newspush runs with the JVM options the README recommends
+# (NEWSPUSH_JAVA_OPTS, default -XX:+UseParallelGC) and logs its GC pauses to the work directory.
 #
 # Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), JAR (target/newspush.jar; built if
 # missing), KEEP=1 keeps the work directory (configs, logs, JSON results). Installing nginx needs
@@ -28,6 +31,8 @@ cd "$(dirname "$0")/.."
 SCALE=${SCALE:-$([ "${QUICK:-0}" = 1 ] && echo 0.05 || echo 1)}
 ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
 HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
+WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 4)}
+NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
 NCHAN_PORT=${NCHAN_PORT:-8081}
 NEWSPUSH_PORT=${NEWSPUSH_PORT:-8080}
 TOKEN="bench-publisher-token-$RANDOM$RANDOM"
@@ -144,7 +149,8 @@ start_nchan() {
 
 start_newspush() {
   NEWSPUSH_HTTP_HOST=127.0.0.1 NEWSPUSH_HTTP_PORT=$NEWSPUSH_PORT NEWSPUSH_PUBLISHER_TOKEN=$TOKEN \
-    NEWSPUSH_DATA_DIR="$work/newspush-data" java -jar "$work/newspush.jar" >>"$work/newspush.log" 2>&1 &
+    NEWSPUSH_DATA_DIR="$work/newspush-data" java $NEWSPUSH_JAVA_OPTS -Xlog:gc:file="$work/$name-newspush-gc.log" \
+    -jar "$work/newspush.jar" >>"$work/newspush.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 240); do
     curl -sf "http://127.0.0.1:$NEWSPUSH_PORT/health/ready" >/dev/null && break
@@ -172,9 +178,11 @@ for scenario in "${scenarios[@]}"; do
     "start_$target"
     echo "== scenario $name: $target, $ws WS + $sse SSE, $articles articles at 10/s, hold ${hold}s"
     if [ "$articles" -gt 0 ]; then
-      java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
-        --ws 200 --sse 200 --articles 300 --rate 100 --drain 5 >"$work/$name-$target.warmup" 2>&1 \
-        || echo "(warm-up not clean: $work/$name-$target.warmup)"
+      for round in $(seq "$WARMUPS"); do
+        java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
+          --ws 200 --sse 200 --articles 300 --rate 100 --drain 5 >"$work/$name-$target.warmup$round" 2>&1 \
+          || echo "(warm-up not clean: $work/$name-$target.warmup$round)"
+      done
     fi
     cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
     java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
