@@ -22,7 +22,9 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int CONTINUATION = 0x0;
   public static final int TEXT = 0x1;
   public static final int CLOSE = 0x8;
+  public static final int BINARY = 0x2;
   public static final int PING = 0x9;
+  public static final int PONG = 0xA;
 
   public record Frame(int opcode, byte[] payload, long atNanos) {
     public int closeStatus() {
@@ -160,6 +162,24 @@ public final class RawWebSocket implements AutoCloseable {
     } catch (IOException e) {
       // a reset after the server gave up on us counts as closed too
       return frames();
+    }
+  }
+
+  /** Whether the server closes the TCP connection within {@code timeoutMillis}, reading (and dropping) anything before that. */
+  public boolean closedByServerWithin(long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    try {
+      while (System.currentTimeMillis() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
+        if (in.read() < 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 
