@@ -144,16 +144,23 @@ abstract class Connection {
     }));
   }
 
-  /** A live article from the feed; may be offered more than once when several patterns match. */
-  final void offer(EncodedArticle article) {
+  final Metrics.Transport transport() {
+    return transport;
+  }
+
+  /**
+   * A live article from the feed; may be offered more than once when several patterns match.
+   * Returns whether it was written now (not held back, not already sent, not cut off).
+   */
+  final boolean offer(EncodedArticle article) {
     if (closed || !started()) {
-      return;
+      return false;
     }
     if (heldBack != null) {
       holdBack(article);
-    } else if (article.seq() > position) {
-      send(article);
+      return false;
     }
+    return article.seq() > position && send(article);
   }
 
   private void holdBack(EncodedArticle article) {
@@ -170,17 +177,29 @@ abstract class Connection {
     heldBack.add(article);
   }
 
-  private void send(EncodedArticle article) {
-    ByteBuf wire = wire(article);
-    if (socket.queuedMessages() + 1 > limits.queueArticles() || socket.queuedBytes() + wire.readableBytes() > limits.queueBytes()) {
+  private boolean send(EncodedArticle article) {
+    if (!socket.offer(wire(article), limits.queueArticles(), limits.queueBytes())) {
       release();
       metrics.slowConsumerClosed(transport);
       closeSlowConsumer();
-      return;
+      return false;
     }
     position = article.seq();
-    socket.write(wire);
-    metrics.delivered(transport, article.visibleAtNanos());
+    return true;
+  }
+
+  /** Sends stored or held-back articles in order, counting them as deliveries. */
+  private void sendInOrder(Iterable<EncodedArticle> articles) {
+    int sent = 0;
+    for (EncodedArticle article : articles) {
+      if (closed) {
+        break;
+      }
+      if (article.seq() > position && send(article)) {
+        sent++;
+      }
+    }
+    metrics.delivered(transport, sent);
   }
 
   private void replayAfter(long since) {
@@ -223,11 +242,7 @@ abstract class Connection {
         return;
       }
       Replay.Page page = result.result();
-      for (EncodedArticle article : page.articles()) {
-        if (!closed && article.seq() > position) {
-          send(article);
-        }
-      }
+      sendInOrder(page.articles());
       if (closed) {
         return;
       }
@@ -244,13 +259,6 @@ abstract class Connection {
   private void goLive() {
     ArrayDeque<EncodedArticle> held = heldBack;
     heldBack = null;
-    for (EncodedArticle article : held) {
-      if (closed) {
-        return;
-      }
-      if (article.seq() > position) {
-        send(article);
-      }
-    }
+    sendInOrder(held);
   }
 }

@@ -1,6 +1,7 @@
 package io.newspush.gateway;
 
 import io.newspush.feed.EncodedArticle;
+import io.newspush.ops.Metrics;
 import io.newspush.topic.Pattern;
 import io.newspush.topic.TopicIndex;
 import java.util.ArrayList;
@@ -14,14 +15,16 @@ import java.util.Set;
  * nothing here is locked.
  */
 final class Fanout {
+  private final Metrics metrics;
   private final TopicIndex<Connection> index = new TopicIndex<>();
   private final Set<Connection> connections = new HashSet<>();
   /** Reused for every article: this gateway's event loop is its only user. */
   private final List<Connection> targets = new ArrayList<>();
   private long head;
 
-  Fanout(long head) {
+  Fanout(long head, Metrics metrics) {
     this.head = head;
+    this.metrics = metrics;
   }
 
   /** The last seq this gateway has seen from the feed: where a new live subscriber starts. */
@@ -33,12 +36,27 @@ final class Fanout {
     head = Math.max(head, article.seq());
     // Collect first: offering may close a slow consumer, which takes it out of the index.
     index.forEachMatch(article.topic(), targets::add);
+    int webSockets = 0;
+    int streams = 0;
     try {
       for (Connection connection : targets) {
-        connection.offer(article);
+        if (connection.offer(article)) {
+          if (connection.transport() == Metrics.Transport.WS) {
+            webSockets++;
+          } else {
+            streams++;
+          }
+        }
       }
     } finally {
       targets.clear();
+    }
+    // Counted and timed once per article rather than per delivery: the metrics cost as much as
+    // the rest of a delivery's Java side did.
+    metrics.delivered(Metrics.Transport.WS, webSockets);
+    metrics.delivered(Metrics.Transport.SSE, streams);
+    if (webSockets + streams > 0) {
+      metrics.fannedOut(article.visibleAtNanos());
     }
   }
 

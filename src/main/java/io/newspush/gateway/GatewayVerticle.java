@@ -69,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    fanout = new Fanout(feedStatus.head());
+    fanout = new Fanout(feedStatus.head(), metrics);
     GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, limitLog, subscribers,
         new Flusher(((ContextInternal) this.context).nettyEventLoop()));
     return feed.consume(fanout::deliver).completion().compose(registered -> {

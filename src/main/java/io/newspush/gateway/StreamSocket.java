@@ -108,22 +108,34 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Sends a shared, pre-encoded buffer. When nothing is queued ahead of it, it goes straight to
-   * the socket, as nginx does: one system call, no pipeline, no queue entry. Whatever the kernel
-   * does not take is queued and leaves with the flush at the end of this event loop's turn,
-   * together with anything written after it.
+   * Sends a shared, pre-encoded buffer, unless the client is so far behind that the messages or
+   * bytes the kernel has not taken yet would exceed the limits; then nothing is written and it
+   * returns false. Writes waiting for this turn's flush do not count as behind.
+   *
+   * <p>When nothing is queued ahead of it, the buffer goes straight to the socket, as nginx does:
+   * one system call, no pipeline, no queue entry. Whatever the kernel does not take is queued and
+   * leaves with the flush at the end of this event loop's turn, together with anything written
+   * after it.
    */
-  void write(ByteBuf shared) {
+  boolean offer(ByteBuf shared, int maxQueuedMessages, long maxQueuedBytes) {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
     int length = shared.readableBytes();
+    long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    if (pending > 0 && (buffer.size() + 1 > maxQueuedMessages || pending - unflushedBytes + length > maxQueuedBytes)) {
+      return false;
+    }
+    if (pending == 0 && length > maxQueuedBytes) {
+      return false;
+    }
     bytesWritten += length;
-    if (directFd != null && unflushed == 0 && shared.hasMemoryAddress() && channel.isOpen() && nothingQueued()) {
+    if (pending == 0 && directFd != null && shared.hasMemoryAddress() && channel.isOpen()) {
       int written;
       try {
         written = directFd.writeAddress(shared.memoryAddress(), shared.readerIndex(), shared.writerIndex());
       } catch (IOException e) {
         LOG.debug("write to {} failed; closing it", channel.remoteAddress(), e);
         channel.close();
-        return;
+        return true;
       }
       if (written < length) {
         queue(shared.duplicate().skipBytes(written));
@@ -131,11 +143,7 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
     } else {
       queue(shared.duplicate());
     }
-  }
-
-  private boolean nothingQueued() {
-    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return buffer != null && buffer.totalPendingWriteBytes() == 0;
+    return true;
   }
 
   private void queue(ByteBuf rest) {
@@ -167,21 +175,6 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
       unflushedBytes = 0;
       ctx.flush();
     }
-  }
-
-  /**
-   * Messages the kernel has not taken yet because the client is not reading fast enough: flushed,
-   * still queued. Writes waiting for this turn's flush are not counted; there are few of them.
-   */
-  int queuedMessages() {
-    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return buffer == null ? 0 : buffer.size();
-  }
-
-  /** The bytes of {@link #queuedMessages()}. */
-  long queuedBytes() {
-    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return buffer == null ? 0 : buffer.totalPendingWriteBytes() - unflushedBytes;
   }
 
   boolean writable() {

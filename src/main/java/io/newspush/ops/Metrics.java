@@ -56,7 +56,7 @@ public final class Metrics {
         .description("Patterns subscribed over all open connections").register(registry);
     feedArticles = Counter.builder("newspush_feed_articles").description("Articles emitted by the feed").register(registry);
     deliveryLatency = Timer.builder("newspush_delivery_latency")
-        .description("From the feed reading a committed article to its write to a subscriber's socket")
+        .description("From the feed reading a committed article to its write to the last of its live subscribers on a gateway")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
@@ -94,8 +94,14 @@ public final class Metrics {
     subscribedPatterns.addAndGet(delta);
   }
 
-  public void delivered(Transport transport, long visibleAtNanos) {
-    deliveries.get(transport).increment();
+  public void delivered(Transport transport, int articles) {
+    if (articles > 0) {
+      deliveries.get(transport).increment(articles);
+    }
+  }
+
+  /** An article has been written to the last of its live subscribers on one gateway. */
+  public void fannedOut(long visibleAtNanos) {
     deliveryLatency.record(System.nanoTime() - visibleAtNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
