@@ -18,8 +18,8 @@
 # that publishes, a warm-up load runs against the fresh server (unmeasured, WARMUPS rounds of
 # 400 subscribers and 300 articles): otherwise the JVM's JIT compiler, busy for the first minute
 # or two, is billed to newspush's deliveries (18-30 % of its CPU in the measured window after
-# one or two rounds; a server runs for days). The memory scenario measures a cold server, whose
-# heap has not grown yet. newspush runs with the JVM options the README recommends
+# one or two rounds; a server runs for days; the table shows what is left as "JIT"). The
+# memory scenario measures a cold server, whose heap has not grown yet. newspush runs with the JVM options the README recommends
 # (NEWSPUSH_JAVA_OPTS, default -XX:+UseParallelGC) and logs its GC pauses to the work directory.
 #
 # Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), JAR (target/newspush.jar; built if
@@ -31,7 +31,7 @@ cd "$(dirname "$0")/.."
 SCALE=${SCALE:-$([ "${QUICK:-0}" = 1 ] && echo 0.05 || echo 1)}
 ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
 HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
-WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 4)}
+WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 8)}
 NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
 NCHAN_PORT=${NCHAN_PORT:-8081}
 NEWSPUSH_PORT=${NEWSPUSH_PORT:-8080}
@@ -39,7 +39,7 @@ TOKEN="bench-publisher-token-$RANDOM$RANDOM"
 NCHAN_MODULE=/usr/share/nginx/modules/ngx_nchan_module.so
 
 print_table() {
-  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | server bytes/idle conn | lost/dup/ooo | client CPU % | load 1m |"
+  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery (of it JIT compiler) | server bytes/idle conn | lost/dup/ooo | client CPU % | load 1m |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"
   for name in a b c; do
     for target in nchan newspush; do
@@ -55,7 +55,8 @@ print_table() {
         + " | " + load(.deliveries_per_second | r(1))
         + " | " + load(.latency_ms.p50 | r(10))
         + " | " + load(.latency_ms.p99 | r(10))
-        + " | " + load(.server_cpu_us_per_delivery | r(10))
+        + " | " + load((.server_cpu_us_per_delivery | r(10))
+            + (if (.server_jit_cpu_us_per_delivery // 0) > 0 then " (JIT \(.server_jit_cpu_us_per_delivery | r(10)))" else "" end))
         + " | " + (if .articles == 0 then (.server_rss_bytes_per_connection | tostring) else "-" end)
         + " | " + load("\(.lost)/\(.duplicated)/\(.out_of_order)")
         + " | " + load(.client_cpu_percent | r(1))

@@ -71,7 +71,7 @@ public final class BenchRun {
         tally.received.sum(), tally.unique.sum(), tally.duplicates.sum(), tally.outOfOrder.sum(),
         tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(), tally.firstOtherMessage.get(),
         tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected, delivery.serverTicks(),
-        delivery.clientTicks());
+        delivery.compilerTicks(), delivery.clientTicks());
   }
 
   /** Opens every subscriber, one group per event loop; returns the seconds it took. */
@@ -97,16 +97,18 @@ public final class BenchRun {
   }
 
   /** The delivery phase's timings and the CPU ticks spent in it by the server and by this process. */
-  private record Delivery(double publishSeconds, double deliverySeconds, long serverTicks, long clientTicks) {
-    static final Delivery NONE = new Delivery(0, 0, -1, 0);
+  private record Delivery(double publishSeconds, double deliverySeconds, long serverTicks, long compilerTicks,
+                          long clientTicks) {
+    static final Delivery NONE = new Delivery(0, 0, -1, -1, 0);
   }
 
   /** Publishes, then waits until every subscriber has every article or nothing moves for --drain seconds. */
   private Delivery publishAndAwait(long subscribed) throws InterruptedException {
     long serverStart = server.cpuTicks();
+    long compilerStart = server.compilerTicks();
     long clientStart = client.cpuTicks();
     // CPU ticks when the last delivery (or publish) was seen, so waiting in vain is not billed.
-    long[] ticksAtLastProgress = {serverStart, clientStart};
+    long[] ticksAtLastProgress = {serverStart, clientStart, compilerStart};
     Publisher publisher = new Publisher(vertx, options, tally);
     Future<Void> publishing = publisher.run();
     waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
@@ -117,11 +119,13 @@ public final class BenchRun {
         () -> {
           ticksAtLastProgress[0] = server.cpuTicks();
           ticksAtLastProgress[1] = client.cpuTicks();
+          ticksAtLastProgress[2] = server.compilerTicks();
         });
     double deliverySeconds = tally.received.sum() == 0
         ? 0 : (tally.lastReceiptMicros.get() - publisher.firstPublishMicros()) / 1e6;
     return new Delivery(publishing.isComplete() ? publisher.seconds() : 0, deliverySeconds,
-        serverStart < 0 ? -1 : ticksAtLastProgress[0] - serverStart, ticksAtLastProgress[1] - clientStart);
+        serverStart < 0 ? -1 : ticksAtLastProgress[0] - serverStart,
+        compilerStart < 0 ? -1 : ticksAtLastProgress[2] - compilerStart, ticksAtLastProgress[1] - clientStart);
   }
 
   /**

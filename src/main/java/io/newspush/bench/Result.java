@@ -32,6 +32,7 @@ public record Result(
     long rssBeforeBytes,
     long rssConnectedBytes,
     long cpuTicks,
+    long compilerCpuTicks,
     long clientCpuTicks) {
 
   public long lost() {
@@ -58,6 +59,11 @@ public record Result(
 
   double cpuMicrosPerDelivery() {
     return cpuTicks < 0 || received == 0 ? -1 : cpuSeconds() * 1e6 / received;
+  }
+
+  /** The part of {@link #cpuMicrosPerDelivery()} spent by the server's JIT compiler threads (0 for nginx). */
+  double compilerMicrosPerDelivery() {
+    return compilerCpuTicks < 0 || received == 0 ? -1 : compilerCpuTicks / ProcStats.CLOCK_TICKS_PER_SECOND * 1e6 / received;
   }
 
   /** The benchmark's own CPU use while delivering, in percent of all cores. */
@@ -107,8 +113,8 @@ public record Result(
       line(out, "server        RSS %.1f MiB idle, %.1f MiB with all connected: %d bytes per connection%n",
           rssBeforeBytes / 1048576.0, rssConnectedBytes / 1048576.0, rssBytesPerConnection());
       if (options.articles() > 0) {
-        line(out, "              CPU %.2f s while delivering: %.3f us per delivery%n",
-            cpuSeconds(), cpuMicrosPerDelivery());
+        line(out, "              CPU %.2f s while delivering: %.3f us per delivery (JIT compiler threads: %.3f us)%n",
+            cpuSeconds(), cpuMicrosPerDelivery(), compilerMicrosPerDelivery());
       }
     }
     line(out, "result        %s%n", clean() ? "OK: no loss, duplicate or reordering" : "NOT CLEAN (see above)");
@@ -156,6 +162,7 @@ public record Result(
         .put("server_rss_bytes_per_connection", rssBytesPerConnection())
         .put("server_cpu_seconds", cpuSeconds())
         .put("server_cpu_us_per_delivery", cpuMicrosPerDelivery())
+        .put("server_jit_cpu_us_per_delivery", compilerMicrosPerDelivery())
         .put("clean", clean());
   }
 
