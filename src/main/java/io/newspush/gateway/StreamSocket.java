@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: an idle subscriber otherwise keeps Vert.x's request, response, headers, routing context
  * and connection objects alive for as long as it stays (about 5 KB each), and every delivery
  * went through Vert.x's write path with a promise and a listener of its own. Here a delivery is
- * one duplicate of the shared buffer, and the queue a slow consumer builds up is read off Netty's
- * outbound buffer instead of being counted per write.
+ * one system call on the shared buffer, or at most one duplicate of it queued in Netty's outbound
+ * buffer, whose size is also how a slow consumer is recognised.
  *
  * <p>Used only on the channel's event loop.
  */
