@@ -3,7 +3,6 @@ package io.newspush.gateway;
 import io.newspush.config.Config;
 import io.newspush.ops.AccessLog;
 import io.newspush.topic.Pattern;
-import io.netty.channel.Channel;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.OptionalLong;
@@ -49,16 +48,24 @@ final class WebSocketEndpoint {
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
+    WebSocketHandshake handshake = ctx.request().getHeader("Sec-WebSocket-Key") == null ? null
+        : WebSocketHandshake.of(ctx.request(), 2 * config.webSocket().maxMessageBytes());
+    if (handshake == null) {
+      context.limiter().release(address);
+      ctx.response().putHeader("Sec-WebSocket-Version", "13");
+      ErrorReply.send(ctx.response(), 426, "websocket_version", "send Sec-WebSocket-Key and Sec-WebSocket-Version: 13");
+      return;
+    }
     String token = BearerToken.of(ctx.request());
-    Channel channel = StreamSocket.channelOf(ctx.request());
     AccessLog.StreamEnd logged = AccessLog.streamEnd(ctx);
-    ctx.request().toWebSocket().onComplete(upgraded -> {
-      if (upgraded.failed()) {
+    StreamSocket socket = StreamSocket.takeOver(StreamSocket.channelOf(ctx.request()), context.flusher(), false);
+    socket.onClose(() -> logged.ended(101, "ws", socket.bytesWritten()));
+    handshake.complete(socket.channel()).addListener(upgraded -> {
+      if (!upgraded.isSuccess()) {
         context.limiter().release(address);
+        socket.close();
         return;
       }
-      StreamSocket socket = StreamSocket.takeOver(channel, context.flusher(), false);
-      socket.onClose(() -> logged.ended(101, "ws", socket.bytesWritten()));
       WsConnection connection = new WsConnection(socket, context, address);
       connection.start();
       // Browsers cannot see an HTTP status on a failed upgrade, so auth problems are answered
