@@ -15,6 +15,7 @@ import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -113,6 +114,16 @@ class BadSubscriptionTest {
     } finally {
       client.close();
     }
+  }
+
+  @Test
+  void webSocketUpgradeOfAnotherVersionIsAnswered426WithTheVersionWeSpeak() {
+    Http.Reply reply = http.request(HttpMethod.GET, "/v1/ws?" + Live.topics("versions/**"), Map.of(
+        "Upgrade", "websocket", "Connection", "Upgrade",
+        "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "8"), null);
+    assertEquals(426, reply.status(), reply.toString());
+    assertEquals("13", reply.headers().get("sec-websocket-version"), reply.toString());
+    assertEquals("websocket_version", reply.json().getString("error"), reply.toString());
   }
 
   @Test
