@@ -27,7 +27,7 @@ final class WebSocketHandshake {
     this.request = request;
   }
 
-  /** The handshake for {@code request}, or null if its WebSocket version is not one we speak (13). */
+  /** The handshake for {@code request}, or null if its WebSocket version is not one Netty speaks (13, drafts 7 and 8). */
   static WebSocketHandshake of(HttpServerRequest request, int maxFrameBytes) {
     FullHttpRequest netty = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri());
     for (Map.Entry<String, String> header : request.headers()) {

@@ -117,10 +117,10 @@ class BadSubscriptionTest {
   }
 
   @Test
-  void webSocketUpgradeOfAnotherVersionIsAnswered426WithTheVersionWeSpeak() {
+  void webSocketUpgradeOfAnUnknownVersionIsAnswered426WithTheVersionWeSpeak() {
     Http.Reply reply = http.request(HttpMethod.GET, "/v1/ws?" + Live.topics("versions/**"), Map.of(
         "Upgrade", "websocket", "Connection", "Upgrade",
-        "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "8"), null);
+        "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "99"), null);
     assertEquals(426, reply.status(), reply.toString());
     assertEquals("13", reply.headers().get("sec-websocket-version"), reply.toString());
     assertEquals("websocket_version", reply.json().getString("error"), reply.toString());
