@@ -67,9 +67,10 @@ public final class Main {
     boolean tls = config.http().tlsCert().isPresent();
     String address = urlHost(config.http().host()) + ":" + config.http().port();
     String base = (tls ? "https://" : "http://") + address;
-    log.info("newspush listening on {}:{} | database: {} | data: {} | gateways: {} | demo: {}",
+    log.info("newspush listening on {}:{} | database: {} | data: {} | gateways: {} | transport: {} | demo: {}",
         config.http().host(), config.http().port(), server.databaseDescription(),
-        config.dataDir().toAbsolutePath().normalize(), config.http().gateways(), config.demo().enabled() ? "on" : "off");
+        config.dataDir().toAbsolutePath().normalize(), config.http().gateways(), server.transportDescription(),
+        config.demo().enabled() ? "on" : "off");
     log.info("live feed {}/ | SSE {}/v1/sse?topics=** | WebSocket {}://{}/v1/ws?topics=** | publish POST {}/v1/articles | health {}/health/ready | metrics {}/metrics",
         base, base, tls ? "wss" : "ws", address, base, base, base);
     if (generatesToken) {

@@ -114,6 +114,11 @@ public final class Server implements AutoCloseable {
     return databaseDescription;
   }
 
+  /** Netty's native epoll transport (Linux), or Java's NIO where it is missing; streams write straight to epoll sockets. */
+  public String transportDescription() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "NIO";
+  }
+
   public String publisherToken() {
     return publisherToken;
   }

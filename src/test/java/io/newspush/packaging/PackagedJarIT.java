@@ -8,14 +8,19 @@ import io.newspush.testing.Http;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
+import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,15 +40,7 @@ class PackagedJarIT {
     assertTrue(Files.isRegularFile(jar), jar + " (what the image copies) was built by mvn package");
 
     int port = TestNode.freePort();
-    ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile("newspush-jar", ".log").toFile());
-    builder.environment().put("NEWSPUSH_DB_URL", TestPostgres.newDatabase());
-    builder.environment().put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
-    builder.environment().put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
-    builder.environment().put("NEWSPUSH_DATA_DIR", Files.createTempDirectory("newspush-jar").toString());
-    Process server = builder.start();
+    Process server = start(jar, port, Files.createTempFile("newspush-jar", ".log"));
     try {
       Http http = new Http(vertx, port);
       Await.until(() -> ready(http), Duration.ofSeconds(60), () -> "the packaged server did not become ready");
@@ -59,6 +56,51 @@ class PackagedJarIT {
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  /**
+   * Where Netty's epoll transport is missing (macOS, Windows, other CPUs), streams never write to
+   * the socket directly: every delivery takes the pipeline. Epoll is switched off here to run
+   * that path, which the in-process tests on Linux do not.
+   */
+  @Test
+  void withoutTheNativeTransportEveryDeliveryTakesThePipelineAndArrives(Vertx vertx) throws Exception {
+    int port = TestNode.freePort();
+    Path log = Files.createTempFile("newspush-nio", ".log");
+    Process server = start(Path.of("target/newspush.jar"), port, log, "-Dio.netty.transport.noNative=true");
+    try {
+      Http http = new Http(vertx, port);
+      Await.until(() -> ready(http), Duration.ofSeconds(60), () -> "the server without epoll did not become ready");
+      assertTrue(Files.readString(log).contains("transport: NIO"), "the server runs on NIO, as this test needs: " + log);
+      try (SseClient sse = SseClient.connect(vertx, port, "/v1/sse?topics=nio/**");
+           WsClient ws = WsClient.connect(vertx, port, "/v1/ws?topics=nio/**")) {
+        ws.awaitMessage("subscribed");
+        for (int i = 0; i < 20; i++) {
+          Http.Reply published = http.publish(new JsonObject().put("topic", "nio/" + i).put("title", "第" + i + "条"));
+          assertEquals(201, published.status(), published::toString);
+        }
+        List<String> expected = IntStream.range(0, 20).mapToObj(i -> "第" + i + "条").toList();
+        assertEquals(expected, sse.awaitArticles(20).stream().map(a -> a.getString("title")).toList(), "SSE, in order");
+        assertEquals(expected, ws.awaitArticles(20).stream().map(a -> a.getString("title")).toList(), "WebSocket, in order");
+      }
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  private static Process start(Path jar, int port, Path log, String... jvmOptions) throws IOException {
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("NEWSPUSH_DB_URL", TestPostgres.newDatabase());
+    builder.environment().put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
+    builder.environment().put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
+    builder.environment().put("NEWSPUSH_DATA_DIR", Files.createTempDirectory("newspush-jar").toString());
+    return builder.start();
   }
 
   private static boolean ready(Http http) {
