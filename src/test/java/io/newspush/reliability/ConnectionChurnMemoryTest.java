@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
 import io.newspush.testing.reliability.Feeds;
@@ -93,9 +94,9 @@ class ConnectionChurnMemoryTest {
     List<WireWebSocket> ws = new ArrayList<>();
     try {
       for (int i = 0; i < CONNECTIONS / 2; i++) {
-        Socket socket = WireHttp.send(node.port(), WireHttp.get(node.port(), Feeds.sse(TOPIC), "Accept: text/event-stream"), 16 * 1024);
+        Socket socket = WireHttp.send(node.port(), WireHttp.get(node.port(), Live.sse(TOPIC), "Accept: text/event-stream"), 16 * 1024);
         sse.add(socket);
-        WireWebSocket socketWs = WireWebSocket.open(node.port(), Feeds.ws(TOPIC), 16 * 1024);
+        WireWebSocket socketWs = WireWebSocket.open(node.port(), Live.ws(TOPIC), 16 * 1024);
         ws.add(socketWs);
         assertEquals(101, socketWs.status(), "round " + round + ": WebSocket " + i + " upgrade: " + socketWs.refusalBody());
       }
@@ -171,7 +172,7 @@ class ConnectionChurnMemoryTest {
         Socket firstSse = openSse(port);
         open.add(firstSse);
         open.add(openSse(port));
-        WireWebSocket firstWs = WireWebSocket.open(port, Feeds.ws(TOPIC));
+        WireWebSocket firstWs = WireWebSocket.open(port, Live.ws(TOPIC));
         open.add(firstWs);
         assertEquals(101, firstWs.status(), "the 3rd connection (a WebSocket) is allowed: " + firstWs.refusalBody());
         Await.until(() -> Scrape.connections(port, "sse") == 2 && Scrape.connections(port, "ws") == 1,
@@ -185,7 +186,7 @@ class ConnectionChurnMemoryTest {
         firstSse.close();
         open.remove(firstSse);
         Await.until(() -> Scrape.connections(port, "sse") == 1, () -> "the closed SSE connection is still counted");
-        WireWebSocket again = WireWebSocket.open(port, Feeds.ws(TOPIC));
+        WireWebSocket again = WireWebSocket.open(port, Live.ws(TOPIC));
         open.add(again);
         assertEquals(101, again.status(), "closing one connection frees its slot: " + again.refusalBody());
 
@@ -206,7 +207,7 @@ class ConnectionChurnMemoryTest {
   }
 
   private static Socket openSse(int port) throws IOException {
-    Socket socket = WireHttp.send(port, WireHttp.get(port, Feeds.sse(TOPIC), "Accept: text/event-stream"), 0);
+    Socket socket = WireHttp.send(port, WireHttp.get(port, Live.sse(TOPIC), "Accept: text/event-stream"), 0);
     socket.setSoTimeout(5_000);
     WireHttp.Head head = WireHttp.readHead(socket.getInputStream());
     assertEquals(200, head.status(), "an SSE connection within the limit is accepted");
@@ -214,14 +215,14 @@ class ConnectionChurnMemoryTest {
   }
 
   private static void assertRefusedSse(int port, String which) throws IOException {
-    try (Socket socket = WireHttp.send(port, WireHttp.get(port, Feeds.sse(TOPIC), "Accept: text/event-stream"), 0)) {
+    try (Socket socket = WireHttp.send(port, WireHttp.get(port, Live.sse(TOPIC), "Accept: text/event-stream"), 0)) {
       WireHttp.Stream answer = WireHttp.readToEnd(socket, Duration.ofSeconds(5));
       assertRefusal(which, answer.head(), new String(answer.body(), StandardCharsets.UTF_8));
     }
   }
 
   private static void assertRefusedWs(int port, String which) {
-    try (WireWebSocket ws = WireWebSocket.open(port, Feeds.ws(TOPIC))) {
+    try (WireWebSocket ws = WireWebSocket.open(port, Live.ws(TOPIC))) {
       assertRefusal(which, new WireHttp.Head(ws.status(), ws.headers()), ws.refusalBody());
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
@@ -73,7 +74,7 @@ class DatabaseConnectionsKilledTest {
 
   @Test
   void everyArticleExactlyOnceWhileAllNewspushConnectionsAreKilledRepeatedly(Vertx vertx) throws Exception {
-    try (SseClient sse = SseClient.connect(vertx, node.port(), Feeds.sse("kill/**"));
+    try (SseClient sse = SseClient.connect(vertx, node.port(), Live.sse("kill/**"));
          WsClient ws = Feeds.subscribedWs(vertx, node.port(), null, "kill/**")) {
       long reconnectsBefore = node.server().feedStatus().reconnects();
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
@@ -64,7 +65,7 @@ class HostileInputTest {
   void start(Vertx vertx) {
     node = TestNode.start(TestPostgres.newDatabase(), Map.of("NEWSPUSH_WS_MAX_MESSAGE_BYTES", Integer.toString(MAX_MESSAGE)));
     http = new Http(vertx, node.port());
-    goodSse = SseClient.connect(vertx, node.port(), Feeds.sse("hostile/**"));
+    goodSse = SseClient.connect(vertx, node.port(), Live.sse("hostile/**"));
     goodWs = Feeds.subscribedWs(vertx, node.port(), null, "hostile/**");
   }
 
@@ -99,13 +100,13 @@ class HostileInputTest {
             () -> wsAnswer(WireWebSocket.textFrame("{\"op\":\"ping\",\"x\":" + tooDeep + "}")),
             "error invalid_json" + OPEN),
         row("SSE since=" + hugeSeq,
-            () -> httpAnswer(Feeds.sse("hostile/**") + "&since=" + hugeSeq),
+            () -> httpAnswer(Live.sse("hostile/**") + "&since=" + hugeSeq),
             "HTTP 400 invalid_since"),
         row("SSE Last-Event-ID: " + hugeSeq,
-            () -> httpAnswer(Feeds.sse("hostile/**"), "Last-Event-ID: " + hugeSeq),
+            () -> httpAnswer(Live.sse("hostile/**"), "Last-Event-ID: " + hugeSeq),
             "HTTP 400 invalid_since"),
         row("WebSocket upgrade with since=" + hugeSeq,
-            () -> wsUpgradeAnswer(Feeds.ws("hostile/**") + "&since=" + hugeSeq),
+            () -> wsUpgradeAnswer(Live.ws("hostile/**") + "&since=" + hugeSeq),
             "HTTP 400 invalid_since"),
         row("WebSocket subscribe with since " + hugeSeq,
             () -> wsAnswer(WireWebSocket.textFrame("{\"op\":\"subscribe\",\"topics\":[\"hostile/**\"],\"since\":" + hugeSeq + "}")),
@@ -114,7 +115,7 @@ class HostileInputTest {
             () -> quickly(() -> httpAnswer("/v1/sse?topics=" + fiveThousandPatterns)),
             "HTTP 400 too_many_patterns"),
         row("SSE with 64 long Chinese patterns (at the limit: a legitimate request of about 10 KB)",
-            () -> streamStart(Feeds.sse(longChinesePatterns(64))),
+            () -> streamStart(Live.sse(longChinesePatterns(64))),
             "HTTP 200 text/event-stream"),
         row("WebSocket subscribe with 5,000 patterns",
             () -> quickly(() -> wsAnswer(WireWebSocket.textFrame(new JsonObject().put("op", "subscribe").put("topics", fiveThousand).encode()))),
@@ -367,7 +368,7 @@ class HostileInputTest {
       boolean sse = i % 2 == 0;
       boolean orderly = (i / 2) % 2 == 0;
       if (sse) {
-        Socket socket = WireHttp.send(node.port(), WireHttp.get(node.port(), Feeds.sse("hostile/**"), "Accept: text/event-stream"), 0);
+        Socket socket = WireHttp.send(node.port(), WireHttp.get(node.port(), Live.sse("hostile/**"), "Accept: text/event-stream"), 0);
         try {
           if (orderly) {
             socket.setSoTimeout(5_000);
@@ -384,7 +385,7 @@ class HostileInputTest {
           return "SSE connection " + i + " failed: " + e;
         }
       } else {
-        WireWebSocket ws = WireWebSocket.open(node.port(), Feeds.ws("hostile/**"));
+        WireWebSocket ws = WireWebSocket.open(node.port(), Live.ws("hostile/**"));
         if (ws.status() != 101) {
           return "WebSocket connection " + i + " answered " + ws.status();
         }

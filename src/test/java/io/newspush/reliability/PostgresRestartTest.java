@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.Sql;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
@@ -66,7 +67,7 @@ class PostgresRestartTest {
   @Test
   void clientsSurviveADatabaseRestartAndMissNothing(Vertx vertx) throws Exception {
     http = new Http(vertx, node.port());
-    try (SseClient sse = SseClient.connect(vertx, node.port(), Feeds.sse("restart/**"));
+    try (SseClient sse = SseClient.connect(vertx, node.port(), Live.sse("restart/**"));
          WsClient ws = Feeds.subscribedWs(vertx, node.port(), null, "restart/**")) {
       for (int i = 0; i < 5; i++) {
         Feeds.publish(http, Feeds.article(TOPIC, "before " + i));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.Sql;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
@@ -91,8 +92,8 @@ class ServerKilledTest {
     NodeProcess first = launch();
     assertNotEquals(ProcessHandle.current().pid(), first.pid(), "newspush runs in its own process");
 
-    SseClient sseLastEventId = SseClient.connect(vertx, port, Feeds.sse("killed/**"));
-    SseClient sseSince = SseClient.connect(vertx, port, Feeds.sse("killed/**"));
+    SseClient sseLastEventId = SseClient.connect(vertx, port, Live.sse("killed/**"));
+    SseClient sseSince = SseClient.connect(vertx, port, Live.sse("killed/**"));
     WsClient ws = Feeds.subscribedWs(vertx, port, null, "killed/**");
     try {
       for (int i = 0; i < 10; i++) {
@@ -128,8 +129,8 @@ class ServerKilledTest {
       long lastA = lastSeq(beforeSseA);
       long lastB = lastSeq(beforeSseB);
       long lastWs = lastSeq(beforeWs);
-      try (SseClient resumedA = SseClient.connect(vertx, port, Feeds.sse("killed/**"), Map.of("Last-Event-ID", Long.toString(lastA)));
-           SseClient resumedB = SseClient.connect(vertx, port, Feeds.sse("killed/**") + "&since=" + lastB);
+      try (SseClient resumedA = SseClient.connect(vertx, port, Live.sse("killed/**"), Map.of("Last-Event-ID", Long.toString(lastA)));
+           SseClient resumedB = SseClient.connect(vertx, port, Live.sse("killed/**") + "&since=" + lastB);
            WsClient resumedWs = Feeds.subscribedWs(vertx, port, lastWs, "killed/**")) {
         assertResumed("SSE (Last-Event-ID: " + lastA + ")", beforeSseA, resumedA::articles, history);
         assertResumed("SSE (since=" + lastB + ")", beforeSseB, resumedB::articles, history);

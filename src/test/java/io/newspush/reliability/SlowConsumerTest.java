@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
@@ -77,9 +78,9 @@ class SlowConsumerTest {
   void webSocketClientThatNeverReadsIsClosedWith1008AndResumesWithoutLossOrDuplicates(Vertx vertx) {
     String topic = "slow/ws";
     try (ServerLog log = ServerLog.capture();
-         SseClient goodSse = SseClient.connect(vertx, node.port(), Feeds.sse(topic));
+         SseClient goodSse = SseClient.connect(vertx, node.port(), Live.sse(topic));
          WsClient goodWs = Feeds.subscribedWs(vertx, node.port(), null, topic)) {
-      WireWebSocket slow = WireWebSocket.open(node.port(), Feeds.ws(topic), 4096);
+      WireWebSocket slow = WireWebSocket.open(node.port(), Live.ws(topic), 4096);
       try {
         assertEquals(101, slow.status(), "the slow client's WebSocket handshake");
         awaitConnections(1, 2);
@@ -130,9 +131,9 @@ class SlowConsumerTest {
   void sseClientThatNeverReadsHasItsStreamEndedAndResumesWithoutLossOrDuplicates(Vertx vertx) {
     String topic = "slow/sse";
     try (ServerLog log = ServerLog.capture();
-         SseClient goodSse = SseClient.connect(vertx, node.port(), Feeds.sse(topic));
+         SseClient goodSse = SseClient.connect(vertx, node.port(), Live.sse(topic));
          WsClient goodWs = Feeds.subscribedWs(vertx, node.port(), null, topic)) {
-      Socket slow = WireHttp.send(node.port(), WireHttp.get(node.port(), Feeds.sse(topic), "Accept: text/event-stream"), 4096);
+      Socket slow = WireHttp.send(node.port(), WireHttp.get(node.port(), Live.sse(topic), "Accept: text/event-stream"), 4096);
       try {
         awaitConnections(2, 1);
         double closesBefore = slowConsumerCloses("sse");
@@ -161,7 +162,7 @@ class SlowConsumerTest {
         long last = assertPrefixOfHistory(received, history, "slow SSE client");
 
         // An EventSource reconnects with Last-Event-ID: the last id it saw (0 if none).
-        try (SseClient resumed = SseClient.connect(vertx, node.port(), Feeds.sse(topic), Map.of("Last-Event-ID", Long.toString(last)))) {
+        try (SseClient resumed = SseClient.connect(vertx, node.port(), Live.sse(topic), Map.of("Last-Event-ID", Long.toString(last)))) {
           int missing = ARTICLES - received.size();
           resumed.awaitArticles(missing);
           long live = Feeds.publish(http, Feeds.article(topic, "after the resume"));
@@ -194,12 +195,12 @@ class SlowConsumerTest {
     List<WireWebSocket> slowWs = new ArrayList<>();
     List<Socket> slowSse = new ArrayList<>();
     try (ServerLog log = ServerLog.capture();
-         SseClient goodSse = SseClient.connect(vertx, node.port(), Feeds.sse(topic));
+         SseClient goodSse = SseClient.connect(vertx, node.port(), Live.sse(topic));
          WsClient goodWs = Feeds.subscribedWs(vertx, node.port(), null, topic)) {
       try {
         for (int i = 0; i < 5; i++) {
-          slowWs.add(WireWebSocket.open(node.port(), Feeds.ws(topic), 4096));
-          slowSse.add(WireHttp.send(node.port(), WireHttp.get(node.port(), Feeds.sse(topic), "Accept: text/event-stream"), 4096));
+          slowWs.add(WireWebSocket.open(node.port(), Live.ws(topic), 4096));
+          slowSse.add(WireHttp.send(node.port(), WireHttp.get(node.port(), Live.sse(topic), "Accept: text/event-stream"), 4096));
         }
         awaitConnections(6, 6);
         double wsClosesBefore = slowConsumerCloses("ws");

@@ -2,17 +2,14 @@ package io.newspush.testing.reliability;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Small steps shared by the reliability tests: subscription URLs, subscribing a {@link WsClient}
@@ -22,20 +19,6 @@ public final class Feeds {
   private static final String WS_ARTICLE_START = "{\"type\":\"article\",\"article\":";
 
   private Feeds() {}
-
-  /** {@code topics=} with the patterns URL-encoded and comma-separated. */
-  public static String topics(String... patterns) {
-    return "topics=" + Stream.of(patterns).map(p -> URLEncoder.encode(p, StandardCharsets.UTF_8))
-        .collect(Collectors.joining(","));
-  }
-
-  public static String sse(String... patterns) {
-    return "/v1/sse?" + topics(patterns);
-  }
-
-  public static String ws(String... patterns) {
-    return "/v1/ws?" + topics(patterns);
-  }
 
   /** The subscribe op, with {@code since} when it is not null. */
   public static JsonObject subscribe(Long since, String... patterns) {
@@ -145,7 +128,7 @@ public final class Feeds {
     List<JsonObject> all = new ArrayList<>();
     long since = 0;
     while (true) {
-      Fetch.Reply reply = Fetch.get(port, "/v1/articles?limit=1000&" + topics(patterns) + "&since=" + since);
+      Fetch.Reply reply = Fetch.get(port, "/v1/articles?limit=1000&" + Live.topics(patterns) + "&since=" + since);
       if (reply.status() != 200) {
         throw new AssertionError("GET /v1/articles answered " + reply);
       }
