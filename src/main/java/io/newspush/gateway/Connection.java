@@ -255,7 +255,6 @@ abstract class Connection {
     });
   }
 
-
   private void goLive() {
     ArrayDeque<EncodedArticle> held = heldBack;
     heldBack = null;

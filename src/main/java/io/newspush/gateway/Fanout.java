@@ -15,6 +15,7 @@ import java.util.Set;
  * nothing here is locked.
  */
 final class Fanout {
+  private static final Metrics.Transport[] TRANSPORTS = Metrics.Transport.values();
   private final Metrics metrics;
   private final TopicIndex<Connection> index = new TopicIndex<>();
   private final Set<Connection> connections = new HashSet<>();
@@ -36,16 +37,11 @@ final class Fanout {
     head = Math.max(head, article.seq());
     // Collect first: offering may close a slow consumer, which takes it out of the index.
     index.forEachMatch(article.topic(), targets::add);
-    int webSockets = 0;
-    int streams = 0;
+    int[] sent = new int[TRANSPORTS.length];
     try {
       for (Connection connection : targets) {
         if (connection.offer(article)) {
-          if (connection.transport() == Metrics.Transport.WS) {
-            webSockets++;
-          } else {
-            streams++;
-          }
+          sent[connection.transport().ordinal()]++;
         }
       }
     } finally {
@@ -53,9 +49,12 @@ final class Fanout {
     }
     // Counted and timed once per article rather than per delivery: the metrics cost as much as
     // the rest of a delivery's Java side did.
-    metrics.delivered(Metrics.Transport.WS, webSockets);
-    metrics.delivered(Metrics.Transport.SSE, streams);
-    if (webSockets + streams > 0) {
+    int total = 0;
+    for (Metrics.Transport transport : TRANSPORTS) {
+      metrics.delivered(transport, sent[transport.ordinal()]);
+      total += sent[transport.ordinal()];
+    }
+    if (total > 0) {
       metrics.fannedOut(article.visibleAtNanos());
     }
   }

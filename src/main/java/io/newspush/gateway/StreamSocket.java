@@ -66,7 +66,7 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
    * wrote (the response head, the handshake) stays queued ahead of anything written here.
    *
    * @param httpCodec whether the HTTP codec goes too (SSE, whose chunks are framed in advance);
-   *     after a WebSocket handshake Netty has already replaced it with its frame codec
+   *     a WebSocket keeps it for {@link WebSocketHandshake}, which swaps it for the frame codec
    */
   static StreamSocket takeOver(Channel channel, Flusher flusher, boolean httpCodec) {
     StreamSocket socket = new StreamSocket(channel, flusher);
