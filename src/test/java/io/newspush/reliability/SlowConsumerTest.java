@@ -84,17 +84,7 @@ class SlowConsumerTest {
       try {
         assertEquals(101, slow.status(), "the slow client's WebSocket handshake");
         awaitConnections(1, 2);
-        double closesBefore = slowConsumerCloses("ws");
-
-        publishBurst(topic);
-        Cms.awaitAllSequenced(cms, DELIVERY);
-        List<JsonObject> history = Feeds.history(node.port(), topic);
-        assertEquals(ARTICLES, history.size(), "every inserted row is stored and sequenced");
-        assertGoodClientsGotEverything(goodSse, goodWs, history, log);
-
-        Await.until(() -> slowConsumerCloses("ws") > closesBefore, () -> "the server never counted a slow-consumer close"
-            + " for the WebSocket client that does not read (newspush_slow_consumer_closes_total{transport=\"ws\"}); if the"
-            + " kernel's socket buffers (net.ipv4.tcp_wmem) held the whole burst, the queue limit was never reached");
+        List<JsonObject> history = burstUntilCutOff(topic, "ws", goodSse, goodWs, log);
 
         // Only now does the slow client read: whatever the kernel still held, then how the server ended it.
         WireWebSocket.Drained drained = slow.drain(Duration.ofSeconds(30));
@@ -136,17 +126,7 @@ class SlowConsumerTest {
       Socket slow = WireHttp.send(node.port(), WireHttp.get(node.port(), Live.sse(topic), "Accept: text/event-stream"), 4096);
       try {
         awaitConnections(2, 1);
-        double closesBefore = slowConsumerCloses("sse");
-
-        publishBurst(topic);
-        Cms.awaitAllSequenced(cms, DELIVERY);
-        List<JsonObject> history = Feeds.history(node.port(), topic);
-        assertEquals(ARTICLES, history.size(), "every inserted row is stored and sequenced");
-        assertGoodClientsGotEverything(goodSse, goodWs, history, log);
-
-        Await.until(() -> slowConsumerCloses("sse") > closesBefore, () -> "the server never counted a slow-consumer close"
-            + " for the SSE client that does not read (newspush_slow_consumer_closes_total{transport=\"sse\"}); if the"
-            + " kernel's socket buffers (net.ipv4.tcp_wmem) held the whole burst, the queue limit was never reached");
+        List<JsonObject> history = burstUntilCutOff(topic, "sse", goodSse, goodWs, log);
 
         WireHttp.Stream stream = WireHttp.readToEnd(slow, Duration.ofSeconds(30));
         assertEquals(200, stream.head().status(), "the slow client's stream had started");
@@ -230,6 +210,26 @@ class SlowConsumerTest {
   }
 
   /** 1,000 rows of ~4 KB, ten CMS batches of 100 written back to back. */
+  /**
+   * Publishes the burst while the slow client does not read; checks that the good clients got all
+   * of it and that the server cut off one client of {@code transport} as a slow consumer.
+   * Returns the stored articles of the topic.
+   */
+  private List<JsonObject> burstUntilCutOff(String topic, String transport, SseClient goodSse, WsClient goodWs,
+                                            ServerLog log) {
+    double closesBefore = slowConsumerCloses(transport);
+    publishBurst(topic);
+    Cms.awaitAllSequenced(cms, DELIVERY);
+    List<JsonObject> history = Feeds.history(node.port(), topic);
+    assertEquals(ARTICLES, history.size(), "every inserted row is stored and sequenced");
+    assertGoodClientsGotEverything(goodSse, goodWs, history, log);
+    Await.until(() -> slowConsumerCloses(transport) > closesBefore, () -> "the server never counted a slow-consumer"
+        + " close for the " + transport + " client that does not read (newspush_slow_consumer_closes_total{transport=\""
+        + transport + "\"}); if the kernel's socket buffers (net.ipv4.tcp_wmem) held the whole burst, the queue limit"
+        + " was never reached");
+    return history;
+  }
+
   private void publishBurst(String topic) {
     for (int from = 0; from < ARTICLES; from += BATCH) {
       Cms.insertBatch(cms, topic, Cms.titles(topic, from, BATCH), body);
