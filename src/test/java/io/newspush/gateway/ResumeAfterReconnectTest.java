@@ -87,10 +87,15 @@ class ResumeAfterReconnectTest {
 
     SseClient again = SseClient.connect(vertx, node.port(), Live.sse(prefix + "/**"),
         Map.of("Last-Event-ID", Long.toString(seen.get(1))));
-    assertEquals(200, again.status());
-    Await.until(() -> again.seqs().size() >= missed.size(), () -> "replay after Last-Event-ID: has " + again.seqs());
+    assertReplayedThenLive(again, prefix, missed, "SSE resumed with Last-Event-ID " + seen.get(1));
+  }
+
+  /** The resumed stream gets the missed articles, then two published live, each once and in order. */
+  private void assertReplayedThenLive(SseClient again, String prefix, List<Long> missed, String what) {
+    assertEquals(200, again.status(), what);
+    Await.until(() -> again.seqs().size() >= missed.size(), () -> what + ": the replay has only " + again.seqs());
     List<Long> live = publish(prefix, 2);
-    assertStream(again, concat(missed, live), "SSE resumed with Last-Event-ID " + seen.get(1));
+    assertStream(again, concat(missed, live), what);
     again.close();
   }
 
@@ -102,11 +107,7 @@ class ResumeAfterReconnectTest {
     List<Long> missed = publish(prefix, 3);
 
     SseClient again = SseClient.connect(vertx, node.port(), Live.sse(prefix + "/**") + "&since=" + seen.get(1));
-    assertEquals(200, again.status());
-    Await.until(() -> again.seqs().size() >= missed.size(), () -> "replay after since: has " + again.seqs());
-    List<Long> live = publish(prefix, 2);
-    assertStream(again, concat(missed, live), "SSE resumed with since=" + seen.get(1));
-    again.close();
+    assertReplayedThenLive(again, prefix, missed, "SSE resumed with since=" + seen.get(1));
   }
 
   @Test
