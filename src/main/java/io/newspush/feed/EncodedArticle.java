@@ -40,10 +40,21 @@ public record EncodedArticle(long seq, Topic topic, ByteBuf sseChunk, ByteBuf ws
         webSocketTextFrame(ws.getBytes()), System.nanoTime());
   }
 
-  /** {@code payload} as one chunk of a chunked HTTP/1.1 body (RFC 9112, section 7.1). */
+  /** {@code payload} as one chunk of a chunked HTTP/1.1 body (RFC 9112, section 7.1), shared: see {@link #offHeap}. */
   public static ByteBuf httpChunk(byte[] payload) {
-    byte[] size = Integer.toHexString(payload.length).getBytes(StandardCharsets.US_ASCII);
-    return offHeap(size, CRLF, payload, CRLF);
+    return offHeap(httpChunkParts(payload));
+  }
+
+  /**
+   * The same chunk on the heap, for a message one connection sends once (an SSE stream's opening
+   * or closing event): direct memory is worth its allocation only when many connections share it.
+   */
+  public static ByteBuf httpChunkOnHeap(byte[] payload) {
+    return Unpooled.wrappedBuffer(httpChunkParts(payload));
+  }
+
+  private static byte[][] httpChunkParts(byte[] payload) {
+    return new byte[][] {Integer.toHexString(payload.length).getBytes(StandardCharsets.US_ASCII), CRLF, payload, CRLF};
   }
 
   /** {@code payload} as one final, unmasked text frame, as a server sends it (RFC 6455, section 5.2). */

@@ -85,6 +85,6 @@ final class SseConnection extends Connection {
   }
 
   private void event(String text) {
-    socket.send(EncodedArticle.httpChunk(text.getBytes(StandardCharsets.UTF_8)));
+    socket.send(EncodedArticle.httpChunkOnHeap(text.getBytes(StandardCharsets.UTF_8)));
   }
 }
