@@ -16,6 +16,7 @@ import io.newspush.ops.Health;
 import io.newspush.ops.LimitLog;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
+import io.newspush.store.ConnectOptions;
 import io.newspush.store.EmbeddedDatabase;
 import io.newspush.store.Migrations;
 import io.vertx.core.DeploymentOptions;
@@ -65,7 +66,7 @@ public final class Server implements AutoCloseable {
     // epoll where available (Linux): cheaper per socket write than NIO; NIO elsewhere.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
-      PgConnectOptions connect = connectOptions(url);
+      PgConnectOptions connect = ConnectOptions.of(url);
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(config.database().poolSize()))
           .connectingTo(connect)
@@ -98,11 +99,6 @@ public final class Server implements AutoCloseable {
       embedded.ifPresent(EmbeddedDatabase::close);
       throw e;
     }
-  }
-
-  static PgConnectOptions connectOptions(String url) {
-    String normalised = url.startsWith("postgres://") ? "postgresql://" + url.substring("postgres://".length()) : url;
-    return PgConnectOptions.fromUri(normalised).setPipeliningLimit(256);
   }
 
   static String withoutPassword(String url) {
