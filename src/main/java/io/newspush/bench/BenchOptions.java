@@ -18,6 +18,7 @@ public record BenchOptions(
     int webSockets,
     int sseStreams,
     int articles,
+    int warmupArticles,
     double rate,
     int articleBytes,
     int localAddresses,
@@ -38,6 +39,9 @@ public record BenchOptions(
         --sse N                   SSE subscribers (default 100)
         --articles K              articles to publish (default 100; 0: only connect and hold)
         --rate R                  articles per second (default 10)
+        --warmup W                articles published first, at the same rate, and left out of the
+                                  latency, throughput and CPU figures (not of the loss count): a
+                                  fresh client JVM compiles its receiving code meanwhile (default 0)
         --size BYTES              size of each published article's JSON (default 600)
         --local-addresses N       spread connections over source addresses 127.0.0.1..N (default 8; 0: any)
         --event-loops N           client event loops (default: number of cores)
@@ -48,7 +52,7 @@ public record BenchOptions(
         --json FILE               also write the results as JSON
       """;
 
-  private static final Set<String> NAMES = Set.of("target", "url", "token", "topic", "ws", "sse", "articles", "rate",
+  private static final Set<String> NAMES = Set.of("target", "url", "token", "topic", "ws", "sse", "articles", "warmup", "rate",
       "size", "local-addresses", "event-loops", "connect-concurrency", "hold", "drain", "server-pid", "json");
 
   public static BenchOptions parse(String... args) {
@@ -77,6 +81,7 @@ public record BenchOptions(
         integer(values, "ws", 100),
         integer(values, "sse", 100),
         integer(values, "articles", 100),
+        integer(values, "warmup", 0),
         Double.parseDouble(values.getOrDefault("rate", "10")),
         integer(values, "size", 600),
         integer(values, "local-addresses", 8),
@@ -88,6 +93,9 @@ public record BenchOptions(
         Optional.ofNullable(values.get("json")));
     if (options.rate <= 0 || options.eventLoops < 1 || options.connectConcurrency < 1) {
       throw new IllegalArgumentException("--rate, --event-loops and --connect-concurrency must be positive");
+    }
+    if (options.warmupArticles < 0 || options.warmupArticles > 0 && options.articles == 0) {
+      throw new IllegalArgumentException("--warmup must not be negative, and needs --articles to warm up for");
     }
     return options;
   }

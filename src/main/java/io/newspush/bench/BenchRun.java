@@ -64,14 +64,26 @@ public final class BenchRun {
       Thread.sleep(options.holdSeconds() * 1000L);
     }
     long rssConnected = server.rssBytes();
-    Delivery delivery = options.articles() > 0 ? publishAndAwait(subscribed) : Delivery.NONE;
+    Result.Warmup warmup = options.warmupArticles() > 0 ? warmUp(subscribed) : Result.Warmup.NONE;
+    Delivery delivery = options.articles() > 0 ? publishAndAwait(subscribed, warmup) : Delivery.NONE;
     return new Result(options, subscribed, tally.connectFailures.sum(), tally.firstConnectError.get(),
         tally.fileLimitHit, connectSeconds, tally.published.sum(), delivery.publishSeconds(),
         tally.publishFailures.sum(), tally.firstPublishError.get(), tally.published.sum() * subscribed,
         tally.received.sum(), tally.unique.sum(), tally.duplicates.sum(), tally.outOfOrder.sum(),
         tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(), tally.firstOtherMessage.get(),
         tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected, delivery.serverTicks(),
-        delivery.compilerTicks(), delivery.clientTicks());
+        delivery.compilerTicks(), delivery.clientTicks(), warmup);
+  }
+
+  /** Publishes the warm-up articles and waits for their deliveries, as the measured ones are waited for. */
+  private Result.Warmup warmUp(long subscribed) throws InterruptedException {
+    Future<Void> publishing = new Publisher(vertx, options, tally, 0, options.warmupArticles()).run();
+    waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
+        () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
+            "warming up: %d of %d published; %d of %d delivered", tally.published.sum(), options.warmupArticles(),
+            tally.unique.sum(), tally.published.sum() * subscribed),
+        () -> {});
+    return tally.endWarmup();
   }
 
   /** Opens every subscriber, one group per event loop; returns the seconds it took. */
@@ -103,25 +115,25 @@ public final class BenchRun {
   }
 
   /** Publishes, then waits until every subscriber has every article or nothing moves for --drain seconds. */
-  private Delivery publishAndAwait(long subscribed) throws InterruptedException {
+  private Delivery publishAndAwait(long subscribed, Result.Warmup warmup) throws InterruptedException {
     long serverStart = server.cpuTicks();
     long compilerStart = server.compilerTicks();
     long clientStart = client.cpuTicks();
     // CPU ticks when the last delivery (or publish) was seen, so waiting in vain is not billed.
     long[] ticksAtLastProgress = {serverStart, clientStart, compilerStart};
-    Publisher publisher = new Publisher(vertx, options, tally);
+    Publisher publisher = new Publisher(vertx, options, tally, options.warmupArticles(), options.articles());
     Future<Void> publishing = publisher.run();
     waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
         () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
             "publishing: %d of %d published; %d of %d delivered, %d duplicated, %d out of order",
-            tally.published.sum(), options.articles(), tally.unique.sum(), tally.published.sum() * subscribed,
+            tally.published.sum() - warmup.published(), options.articles(), tally.unique.sum(), tally.published.sum() * subscribed,
             tally.duplicates.sum(), tally.outOfOrder.sum()),
         () -> {
           ticksAtLastProgress[0] = server.cpuTicks();
           ticksAtLastProgress[1] = client.cpuTicks();
           ticksAtLastProgress[2] = server.compilerTicks();
         });
-    double deliverySeconds = tally.received.sum() == 0
+    double deliverySeconds = tally.received.sum() == warmup.received()
         ? 0 : (tally.lastReceiptMicros.get() - publisher.firstPublishMicros()) / 1e6;
     return new Delivery(publishing.isComplete() ? publisher.seconds() : 0, deliverySeconds,
         serverStart < 0 ? -1 : ticksAtLastProgress[0] - serverStart,

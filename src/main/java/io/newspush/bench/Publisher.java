@@ -11,13 +11,15 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Publishes {@code --articles} articles at {@code --rate} per second on one event loop. Article
- * {@code i} is due {@code i / rate} seconds after the start; if the server falls behind, the
- * publisher catches up as fast as its connections allow rather than skipping any.
+ * Publishes {@code count} articles at {@code --rate} per second on one event loop, numbered from
+ * {@code first}. The i-th is due {@code i / rate} seconds after the start; if the server falls
+ * behind, the publisher catches up as fast as its connections allow rather than skipping any.
  */
 final class Publisher {
   private final BenchOptions options;
   private final Tally tally;
+  private final int first;
+  private final int end;
   private final Context context;
   private final HttpClient client;
   private final Promise<Void> done = Promise.promise();
@@ -28,9 +30,12 @@ final class Publisher {
   private volatile long firstPublishMicros;
   private volatile long lastAnswerMicros;
 
-  Publisher(Vertx vertx, BenchOptions options, Tally tally) {
+  Publisher(Vertx vertx, BenchOptions options, Tally tally, int first, int count) {
     this.options = options;
     this.tally = tally;
+    this.first = first;
+    this.end = first + count;
+    this.issued = first;
     this.context = vertx.getOrCreateContext();
     int connections = options.target().publishConcurrency();
     this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -60,11 +65,11 @@ final class Publisher {
 
   private void publishDue() {
     double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
-    long due = Math.min(options.articles(), 1 + (long) (elapsedSeconds * options.rate()));
+    long due = Math.min(end, first + 1 + (long) (elapsedSeconds * options.rate()));
     while (issued < due && inFlight < options.target().publishConcurrency()) {
       publish(issued++);
     }
-    if (issued == options.articles()) {
+    if (issued == end) {
       context.owner().cancelTimer(timer);
     }
   }
@@ -76,7 +81,7 @@ final class Publisher {
         .putHeader("Content-Type", "application/json");
     options.target().publishHeaders(request, options.token());
     long now = Payload.nowMicros();
-    if (counter == 0) {
+    if (counter == first) {
       firstPublishMicros = now;
     }
     client.request(request)
@@ -92,7 +97,7 @@ final class Publisher {
           } else {
             tally.publishFailed(answered.cause());
           }
-          if (issued == options.articles() && inFlight == 0) {
+          if (issued == end && inFlight == 0) {
             client.close();
             done.complete();
           } else {

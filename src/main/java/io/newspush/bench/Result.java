@@ -33,7 +33,13 @@ public record Result(
     long rssConnectedBytes,
     long cpuTicks,
     long compilerCpuTicks,
-    long clientCpuTicks) {
+    long clientCpuTicks,
+    Warmup warmup) {
+
+  /** What the unmeasured warm-up articles came to; their deliveries still count for loss and order. */
+  public record Warmup(long published, long received, Histogram latencyMicros) {
+    static final Warmup NONE = new Warmup(0, 0, new Histogram(3));
+  }
 
   public long lost() {
     return expected - unique;
@@ -45,12 +51,21 @@ public record Result(
         && publishFailures == 0 && disconnected == 0;
   }
 
+  /** Deliveries of the measured articles, the warm-up's left out. */
+  long measuredReceived() {
+    return received - warmup.received();
+  }
+
+  long measuredPublished() {
+    return published - warmup.published();
+  }
+
   double deliveriesPerSecond() {
-    return deliverySeconds > 0 ? received / deliverySeconds : 0;
+    return deliverySeconds > 0 ? measuredReceived() / deliverySeconds : 0;
   }
 
   double publishRate() {
-    return publishSeconds > 0 ? published / publishSeconds : 0;
+    return publishSeconds > 0 ? measuredPublished() / publishSeconds : 0;
   }
 
   double cpuSeconds() {
@@ -58,12 +73,13 @@ public record Result(
   }
 
   double cpuMicrosPerDelivery() {
-    return cpuTicks < 0 || received == 0 ? -1 : cpuSeconds() * 1e6 / received;
+    return cpuTicks < 0 || measuredReceived() == 0 ? -1 : cpuSeconds() * 1e6 / measuredReceived();
   }
 
   /** The part of {@link #cpuMicrosPerDelivery()} spent by the server's JIT compiler threads (0 for nginx). */
   double compilerMicrosPerDelivery() {
-    return compilerCpuTicks < 0 || received == 0 ? -1 : compilerCpuTicks / ProcStats.CLOCK_TICKS_PER_SECOND * 1e6 / received;
+    return compilerCpuTicks < 0 || measuredReceived() == 0
+        ? -1 : compilerCpuTicks / ProcStats.CLOCK_TICKS_PER_SECOND * 1e6 / measuredReceived();
   }
 
   /** The benchmark's own CPU use while delivering, in percent of all cores. */
@@ -80,7 +96,11 @@ public record Result(
   }
 
   double latencyMillis(double percentile) {
-    return latencyMicros.getTotalCount() == 0 ? -1 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    return millisAt(latencyMicros, percentile);
+  }
+
+  private static double millisAt(Histogram micros, double percentile) {
+    return micros.getTotalCount() == 0 ? -1 : micros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   String text() {
@@ -95,12 +115,18 @@ public record Result(
     } else if (firstConnectError != null) {
       line(out, "              first connect error: %s%n", firstConnectError);
     }
+    if (options.warmupArticles() > 0) {
+      line(out, "warm-up       %d articles first, not in the figures below but loss and order: latency p50 %.2f  p99 %.2f  max %.2f ms%n",
+          warmup.published(), millisAt(warmup.latencyMicros(), 50), millisAt(warmup.latencyMicros(), 99),
+          millisAt(warmup.latencyMicros(), 100));
+    }
     if (options.articles() > 0) {
-      line(out, "articles      %d of %d published (%d bytes) at %.1f/s, asked for %.1f/s; %d failed%s%n", published,
+      line(out, "articles      %d of %d published (%d bytes) at %.1f/s, asked for %.1f/s; %d failed%s%n", measuredPublished(),
           options.articles(), options.articleBytes(), publishRate(), options.rate(), publishFailures,
           firstPublishError == null ? "" : ": " + firstPublishError);
-      line(out, "deliveries    expected %d, received %d, lost %d, duplicated %d, out of order %d; %d disconnected %s%n",
-          expected, received, lost(), duplicated, outOfOrder, disconnected, disconnected == 0 ? "" : disconnectReasons);
+      line(out, "deliveries    expected %d, received %d, lost %d, duplicated %d, out of order %d; %d disconnected %s%s%n",
+          expected, received, lost(), duplicated, outOfOrder, disconnected, disconnected == 0 ? "" : disconnectReasons,
+          options.warmupArticles() > 0 ? "(warm-up included)" : "");
       line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
           latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
       line(out, "throughput    %.0f deliveries/s over %.2f s; this client used %.0f%% of the machine's CPU meanwhile%n",
@@ -132,6 +158,9 @@ public record Result(
         .put("ws", options.webSockets())
         .put("sse", options.sseStreams())
         .put("articles", options.articles())
+        .put("warmup_articles", options.warmupArticles())
+        .put("warmup_latency_ms", new JsonObject().put("p50", millisAt(warmup.latencyMicros(), 50))
+            .put("p99", millisAt(warmup.latencyMicros(), 99)).put("max", millisAt(warmup.latencyMicros(), 100)))
         .put("rate", options.rate())
         .put("article_bytes", options.articleBytes())
         .put("subscribed", subscribed)
@@ -139,7 +168,7 @@ public record Result(
         .put("first_connect_error", firstConnectError)
         .put("open_files_limit_hit", fileLimitHit)
         .put("connect_seconds", connectSeconds)
-        .put("published", published)
+        .put("published", measuredPublished())
         .put("publish_rate_achieved", publishRate())
         .put("publish_failures", publishFailures)
         .put("first_publish_error", firstPublishError)

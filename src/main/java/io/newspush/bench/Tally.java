@@ -57,6 +57,17 @@ final class Tally {
     lastReceiptMicros.accumulate(receiptMicros);
   }
 
+  /**
+   * Ends the warm-up: what it delivered stays counted for loss, duplicates and order, but its
+   * latencies and last receipt are handed back and cleared. Call only when nothing is in flight.
+   */
+  Result.Warmup endWarmup() {
+    Result.Warmup warmup = new Result.Warmup(published.sum(), received.sum(), latencyMicros.copy());
+    latencyMicros.reset();
+    lastReceiptMicros.reset();
+    return warmup;
+  }
+
   void connectFailed(Throwable cause) {
     connectFailures.increment();
     for (Throwable t = cause; t != null; t = t.getCause()) {

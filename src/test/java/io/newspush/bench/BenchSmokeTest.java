@@ -40,4 +40,27 @@ class BenchSmokeTest {
       assertTrue(result.json().containsKey("server_jit_cpu_us_per_delivery"), result.json().encode());
     }
   }
+
+  @Test
+  @Timeout(60)
+  void warmUpArticlesCountForLossButNotForTheFigures() throws InterruptedException {
+    try (TestNode node = TestNode.start(TestPostgres.newDatabase())) {
+      BenchOptions options = BenchOptions.parse(
+          "--url", node.baseUrl(), "--token", TestNode.TOKEN,
+          "--ws", "10", "--sse", "10", "--warmup", "5", "--articles", "10", "--rate", "40");
+
+      Result result = BenchRun.run(options, System.out);
+
+      assertEquals(5, result.warmup().published(), result.text());
+      assertEquals(20 * 5, result.warmup().received(), result.text());
+      assertEquals(20 * 5, result.warmup().latencyMicros().getTotalCount(), "warm-up latencies are kept apart");
+      assertEquals(10, result.measuredPublished(), result.text());
+      assertEquals(20 * 15, result.expected(), "loss is judged over the warm-up too: " + result.text());
+      assertEquals(20 * 10, result.measuredReceived(), result.text());
+      assertEquals(20 * 10, result.latencyMicros().getTotalCount(), "only measured articles are in the latency");
+      assertTrue(result.clean(), result.text());
+      assertEquals(5, result.json().getInteger("warmup_articles"), result.json().encode());
+      assertEquals(10, result.json().getInteger("published"), result.json().encode());
+    }
+  }
 }
