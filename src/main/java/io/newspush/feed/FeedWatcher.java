@@ -89,9 +89,10 @@ public final class FeedWatcher extends VerticleBase {
 
   /**
    * Asks for the sequencer to run and/or for the table to be read. Requests arriving while a run is
-   * under way fold into one more run. A notification that rows are pending only needs stamping
-   * (reading follows if this node stamped something; otherwise whoever did notifies everyone);
-   * a notification that rows were stamped only needs reading.
+   * under way fold into one more run. Stamping is always followed by a read in the same round
+   * trip, so a new row is emitted without waiting for the notification of its stamping (which may
+   * come from the publisher's own call, or another node's); a notification that rows were stamped
+   * only needs reading.
    */
   private void wake(boolean stamp, boolean read) {
     wantStamp |= stamp;
@@ -107,20 +108,22 @@ public final class FeedWatcher extends VerticleBase {
     boolean read = wantRead;
     wantStamp = false;
     wantRead = false;
-    Future<Long> stamped = stamp ? store.stamp() : Future.succeededFuture(0L);
-    stamped.compose(count -> read || count > 0 ? emitAfter().map(true) : Future.succeededFuture(false))
-        .onComplete(done -> {
-          busy = false;
-          if (done.failed()) {
-            status.caughtUp(false);
-            LOG.warn("feed could not read from PostgreSQL: {}", done.cause().getMessage());
-          } else if (done.result()) {
-            status.caughtUp(true);
-          }
-          if (wantStamp || wantRead) {
-            run();
-          }
-        });
+    Future<Boolean> caughtUp = stamp ? store.stampAndRead(lastEmitted, PAGE).compose(stamped -> {
+      wantStamp |= stamped.morePending();
+      return emitPage(stamped.articles()).map(v -> !stamped.morePending());
+    }) : read ? emitAfter().map(true) : Future.succeededFuture(false);
+    caughtUp.onComplete(done -> {
+      busy = false;
+      if (done.failed()) {
+        status.caughtUp(false);
+        LOG.warn("feed could not read from PostgreSQL: {}", done.cause().getMessage());
+      } else if (done.result()) {
+        status.caughtUp(true);
+      }
+      if (wantStamp || wantRead) {
+        run();
+      }
+    });
   }
 
   private void onNotification(String channel) {
@@ -128,10 +131,12 @@ public final class FeedWatcher extends VerticleBase {
   }
 
   private Future<Void> emitAfter() {
-    return store.after(lastEmitted, PAGE).compose(articles -> {
-      emit(articles);
-      return articles.size() == PAGE ? emitAfter() : Future.succeededFuture();
-    });
+    return store.after(lastEmitted, PAGE).compose(this::emitPage);
+  }
+
+  private Future<Void> emitPage(List<Article> articles) {
+    emit(articles);
+    return articles.size() == PAGE ? emitAfter() : Future.succeededFuture();
   }
 
   private void emit(List<Article> articles) {

@@ -20,6 +20,8 @@ public final class ArticleStore {
   private static final int STAMP_BATCH = 1000;
   private static final String COLUMNS =
       "id, seq, topic, tags, title, subtitle, author, summary, body, url, lang, published_at";
+  private static final String STAMP = "SELECT newspush_stamp($1)";
+  private static final String AFTER = "SELECT " + COLUMNS + " FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2";
 
   private static final int SEQ_ATTEMPTS = 30;
   private static final long SEQ_RETRY_MS = 100;
@@ -66,20 +68,23 @@ public final class ArticleStore {
             : Future.failedFuture(failure));
   }
 
-  /** Gives every committed, unsequenced article its seq; returns how many it stamped. */
-  public Future<Long> stamp() {
-    return pool.preparedQuery("SELECT newspush_stamp($1)").execute(Tuple.of(STAMP_BATCH))
-        .compose(rows -> {
-          long stamped = rows.iterator().next().getLong(0);
-          return stamped < STAMP_BATCH ? Future.succeededFuture(stamped) : stamp().map(more -> stamped + more);
-        });
+  /**
+   * Stamps a batch and reads what follows {@code seq}, in one round trip: both statements go out
+   * together on one connection. Each runs in its own transaction, in order, so the read's snapshot
+   * includes this stamping and any stamping it waited for.
+   */
+  public Future<Stamped> stampAndRead(long seq, int limit) {
+    return pool.withConnection(conn -> {
+      Future<RowSet<Row>> stamping = conn.preparedQuery(STAMP).execute(Tuple.of(STAMP_BATCH));
+      Future<RowSet<Row>> reading = conn.preparedQuery(AFTER).execute(Tuple.of(seq, limit));
+      return Future.all(stamping, reading).map(both -> new Stamped(
+          stamping.result().iterator().next().getLong(0) == STAMP_BATCH, articles(reading.result())));
+    });
   }
 
   /** Every article with seq greater than {@code seq}, oldest first. */
   public Future<List<Article>> after(long seq, int limit) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2")
-        .execute(Tuple.of(seq, limit))
-        .map(ArticleStore::articles);
+    return pool.preparedQuery(AFTER).execute(Tuple.of(seq, limit)).map(ArticleStore::articles);
   }
 
   /** Articles with seq greater than {@code seq} whose topic matches any of the patterns. */

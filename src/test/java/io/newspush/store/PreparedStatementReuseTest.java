@@ -35,8 +35,8 @@ class PreparedStatementReuseTest {
 
     Await.result(store.after(0, 10));
     Await.result(store.after(5, 10));
-    Await.result(store.stamp());
-    Await.result(store.stamp());
+    Await.result(store.stampAndRead(0, 10));
+    Await.result(store.stampAndRead(0, 10));
 
     List<String> prepared = new ArrayList<>();
     for (Row row : Await.result(pool.query("SELECT statement FROM pg_prepared_statements").execute())) {
