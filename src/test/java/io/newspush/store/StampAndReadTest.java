@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,13 +22,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class StampAndReadTest {
+  private Pool pool;
+  private ArticleStore store;
+
+  @BeforeEach
+  void freshDatabase(Vertx vertx) {
+    pool = TestPostgres.pool(vertx, TestPostgres.newDatabase());
+    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    store = new ArticleStore(vertx, pool);
+  }
 
   @Test
-  void rowsWrittenAroundTheApiAreStampedAndReadInOneCall(Vertx vertx) {
-    String url = TestPostgres.newDatabase();
-    Pool pool = TestPostgres.pool(vertx, url);
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
-    ArticleStore store = new ArticleStore(vertx, pool);
+  void rowsWrittenAroundTheApiAreStampedAndReadInOneCall() {
     for (String title : List.of("一", "二", "三")) {
       Sql.insert(pool, "cms/desk", title);
     }
@@ -50,11 +56,7 @@ class StampAndReadTest {
   }
 
   @Test
-  void aFullBatchSaysMoreMayBePending(Vertx vertx) {
-    String url = TestPostgres.newDatabase();
-    Pool pool = TestPostgres.pool(vertx, url);
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
-    ArticleStore store = new ArticleStore(vertx, pool);
+  void aFullBatchSaysMoreMayBePending() {
     Await.result(pool.query("INSERT INTO articles (topic, title) SELECT 'bulk/load', 'row ' || i FROM generate_series(1, 1001) i")
         .execute());
 
