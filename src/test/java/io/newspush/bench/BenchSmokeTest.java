@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,53 +16,50 @@ class BenchSmokeTest {
   @Test
   @Timeout(60)
   void everySubscriberGetsEveryArticleOnceInOrder() throws InterruptedException {
-    try (TestNode node = TestNode.start(TestPostgres.newDatabase())) {
-      // The node runs in this JVM: its PID exercises the /proc readings, though the figures then
-      // include the benchmark's own work.
-      BenchOptions options = BenchOptions.parse(
-          "--url", node.baseUrl(), "--token", TestNode.TOKEN,
-          "--ws", "25", "--sse", "25", "--articles", "20", "--rate", "40", "--size", "600",
-          "--server-pid", Long.toString(ProcessHandle.current().pid()));
+    // The node runs in this JVM: its PID exercises the /proc readings, though the figures then
+    // include the benchmark's own work.
+    Result result = againstANode("--ws", "25", "--sse", "25", "--articles", "20", "--rate", "40", "--size", "600",
+        "--server-pid", Long.toString(ProcessHandle.current().pid()));
 
-      Result result = BenchRun.run(options, System.out);
-
-      assertEquals(50, result.subscribed(), result.text());
-      assertEquals(20, result.published(), result.text());
-      assertEquals(50 * 20, result.expected(), result.text());
-      assertEquals(result.expected(), result.unique(), result.text());
-      assertEquals(result.expected(), result.received(), result.text());
-      assertEquals(0, result.lost(), result.text());
-      assertEquals(0, result.duplicated(), result.text());
-      assertEquals(0, result.outOfOrder(), result.text());
-      assertEquals(result.expected(), result.latencyMicros().getTotalCount(), result.text());
-      assertTrue(result.clean(), result.text());
-      // This JVM has compiler threads, and a fresh one keeps them busy; their share is part of the whole.
-      assertTrue(result.compilerMicrosPerDelivery() >= 0, result.text());
-      assertTrue(result.compilerMicrosPerDelivery() <= result.cpuMicrosPerDelivery(), result.text());
-      assertTrue(result.json().containsKey("server_jit_cpu_us_per_delivery"), result.json().encode());
-    }
+    assertEquals(50, result.subscribed(), result.text());
+    assertEquals(20, result.published(), result.text());
+    assertEquals(50 * 20, result.expected(), result.text());
+    assertEquals(result.expected(), result.unique(), result.text());
+    assertEquals(result.expected(), result.received(), result.text());
+    assertEquals(0, result.lost(), result.text());
+    assertEquals(0, result.duplicated(), result.text());
+    assertEquals(0, result.outOfOrder(), result.text());
+    assertEquals(result.expected(), result.latencyMicros().getTotalCount(), result.text());
+    assertTrue(result.clean(), result.text());
+    // This JVM has compiler threads, and a fresh one keeps them busy; their share is part of the whole.
+    assertTrue(result.compilerMicrosPerDelivery() >= 0, result.text());
+    assertTrue(result.compilerMicrosPerDelivery() <= result.cpuMicrosPerDelivery(), result.text());
+    assertTrue(result.json().containsKey("server_jit_cpu_us_per_delivery"), result.json().encode());
   }
 
   @Test
   @Timeout(60)
   void warmUpArticlesCountForLossButNotForTheFigures() throws InterruptedException {
+    Result result = againstANode("--ws", "10", "--sse", "10", "--warmup", "5", "--articles", "10", "--rate", "40");
+
+    assertEquals(5, result.warmup().published(), result.text());
+    assertEquals(20 * 5, result.warmup().received(), result.text());
+    assertEquals(20 * 5, result.warmup().latencyMicros().getTotalCount(), "warm-up latencies are kept apart");
+    assertEquals(10, result.measuredPublished(), result.text());
+    assertEquals(20 * 15, result.expected(), "loss is judged over the warm-up too: " + result.text());
+    assertEquals(20 * 10, result.measuredReceived(), result.text());
+    assertEquals(20 * 10, result.latencyMicros().getTotalCount(), "only measured articles are in the latency");
+    assertTrue(result.clean(), result.text());
+    assertEquals(5, result.json().getInteger("warmup_articles"), result.json().encode());
+    assertEquals(10, result.json().getInteger("published"), result.json().encode());
+  }
+
+  /** Runs the benchmark with these options against a fresh node of this JVM. */
+  private static Result againstANode(String... options) throws InterruptedException {
     try (TestNode node = TestNode.start(TestPostgres.newDatabase())) {
-      BenchOptions options = BenchOptions.parse(
-          "--url", node.baseUrl(), "--token", TestNode.TOKEN,
-          "--ws", "10", "--sse", "10", "--warmup", "5", "--articles", "10", "--rate", "40");
-
-      Result result = BenchRun.run(options, System.out);
-
-      assertEquals(5, result.warmup().published(), result.text());
-      assertEquals(20 * 5, result.warmup().received(), result.text());
-      assertEquals(20 * 5, result.warmup().latencyMicros().getTotalCount(), "warm-up latencies are kept apart");
-      assertEquals(10, result.measuredPublished(), result.text());
-      assertEquals(20 * 15, result.expected(), "loss is judged over the warm-up too: " + result.text());
-      assertEquals(20 * 10, result.measuredReceived(), result.text());
-      assertEquals(20 * 10, result.latencyMicros().getTotalCount(), "only measured articles are in the latency");
-      assertTrue(result.clean(), result.text());
-      assertEquals(5, result.json().getInteger("warmup_articles"), result.json().encode());
-      assertEquals(10, result.json().getInteger("published"), result.json().encode());
+      List<String> args = new ArrayList<>(List.of("--url", node.baseUrl(), "--token", TestNode.TOKEN));
+      args.addAll(List.of(options));
+      return BenchRun.run(BenchOptions.parse(args.toArray(String[]::new)), System.out);
     }
   }
 }
