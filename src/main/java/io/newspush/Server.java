@@ -75,7 +75,7 @@ public final class Server implements AutoCloseable {
       await(Migrations.apply(pool, Migrations.bundled()));
       List<String> tokens = PublisherTokens.configuredOrGenerated(config.publisherTokens(), config.dataDir());
       Optional<TokenVerifier> verifier = TokenVerifier.create(vertx, config.auth());
-      ArticleStore store = new ArticleStore(vertx, pool);
+      ArticleStore store = new ArticleStore(pool);
       FeedStatus feedStatus = new FeedStatus();
       Metrics metrics = new Metrics();
       metrics.feedReadings(feedStatus::head, feedStatus::lag, feedStatus::reconnects);

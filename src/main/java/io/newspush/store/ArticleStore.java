@@ -4,7 +4,6 @@ import io.newspush.article.Article;
 import io.newspush.article.Draft;
 import io.newspush.topic.Pattern;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The articles table: writes, the sequencer call, and reads by seq. Every query is prepared. */
 public final class ArticleStore {
@@ -23,18 +21,16 @@ public final class ArticleStore {
   private static final String STAMP = "SELECT newspush_stamp($1)";
   private static final String AFTER = "SELECT " + COLUMNS + " FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2";
 
-  private static final int SEQ_ATTEMPTS = 30;
-  private static final long SEQ_RETRY_MS = 100;
-
-  private final Vertx vertx;
   private final Pool pool;
 
-  public ArticleStore(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
+  public ArticleStore(Pool pool) {
     this.pool = pool;
   }
 
-  /** Inserts and commits the draft, then sequences it, so the answer carries its final seq. */
+  /**
+   * Inserts and sequences the draft in one transaction (see newspush_publish), so the answer
+   * carries its final seq, and a failure leaves nothing stored: retrying is safe.
+   */
   public Future<Published> publish(Draft d) {
     Tuple values = Tuple.tuple()
         .addString(d.topic())
@@ -47,25 +43,12 @@ public final class ArticleStore {
         .addString(d.url())
         .addString(d.lang())
         .addString(d.publishedAt());
-    return pool.preparedQuery("""
-            INSERT INTO articles (topic, tags, title, subtitle, author, summary, body, url, lang, published_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""")
+    return pool.preparedQuery("SELECT article_id, article_seq FROM newspush_publish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .execute(values)
-        .map(rows -> rows.iterator().next().getString(0))
-        .compose(id -> seqOf(id, SEQ_ATTEMPTS).map(seq -> new Published(id, seq)));
-  }
-
-  /**
-   * The article is committed once the INSERT has answered: failing the publish now would tell the
-   * publisher to retry and so store it twice. Retry after a pause instead, long enough for the
-   * pool to notice and drop a connection that died.
-   */
-  private Future<Long> seqOf(String id, int attempts) {
-    return pool.preparedQuery("SELECT newspush_stamp_for($1)").execute(Tuple.of(id))
-        .map(rows -> rows.iterator().next().getLong(0))
-        .recover(failure -> attempts > 1
-            ? vertx.timer(SEQ_RETRY_MS, TimeUnit.MILLISECONDS).compose(t -> seqOf(id, attempts - 1))
-            : Future.failedFuture(failure));
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Published(row.getString(0), row.getLong(1));
+        });
   }
 
   /**

@@ -31,7 +31,7 @@ class PreparedStatementReuseTest {
         .using(vertx)
         .build();
     Await.result(Migrations.apply(pool, Migrations.bundled()));
-    ArticleStore store = new ArticleStore(vertx, pool);
+    ArticleStore store = new ArticleStore(pool);
 
     Await.result(store.after(0, 10));
     Await.result(store.after(5, 10));

@@ -29,7 +29,7 @@ class StampAndReadTest {
   void freshDatabase(Vertx vertx) {
     pool = TestPostgres.pool(vertx, TestPostgres.newDatabase());
     Await.result(Migrations.apply(pool, Migrations.bundled()));
-    store = new ArticleStore(vertx, pool);
+    store = new ArticleStore(pool);
   }
 
   @Test
