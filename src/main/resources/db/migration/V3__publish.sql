@@ -2,6 +2,8 @@
 -- The lock is held until this transaction commits, as in every stamping, so seq still follows
 -- commit order; the article is committed and sequenced by one commit instead of two, and a
 -- failure leaves nothing behind. Rows written around the API are stamped as before.
+-- newspush_stamp_for (V2) is no longer called, and stays for nodes of the previous version
+-- during a rolling upgrade.
 CREATE FUNCTION newspush_publish(p_topic text, p_tags text[], p_title text, p_subtitle text, p_author text,
                                  p_summary text, p_body text[], p_url text, p_lang text, p_published_at text)
 RETURNS TABLE (article_id text, article_seq bigint) LANGUAGE plpgsql AS $$
