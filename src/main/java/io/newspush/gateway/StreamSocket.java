@@ -121,10 +121,8 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
     int length = shared.readableBytes();
     long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
-    if (pending > 0 && (buffer.size() + 1 > maxQueuedMessages || pending - unflushedBytes + length > maxQueuedBytes)) {
-      return false;
-    }
-    if (pending == 0 && length > maxQueuedBytes) {
+    int behindMessages = buffer == null ? 0 : buffer.size();
+    if (behindMessages + 1 > maxQueuedMessages || pending - unflushedBytes + length > maxQueuedBytes) {
       return false;
     }
     bytesWritten += length;
