@@ -48,8 +48,7 @@ final class WebSocketEndpoint {
       ErrorReply.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
-    WebSocketHandshake handshake = ctx.request().getHeader("Sec-WebSocket-Key") == null ? null
-        : WebSocketHandshake.of(ctx.request(), 2 * config.webSocket().maxMessageBytes());
+    WebSocketHandshake handshake = WebSocketHandshake.of(ctx.request(), 2 * config.webSocket().maxMessageBytes());
     if (handshake == null) {
       context.limiter().release(address);
       ctx.response().putHeader("Sec-WebSocket-Version", "13");

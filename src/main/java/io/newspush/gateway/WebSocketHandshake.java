@@ -27,8 +27,14 @@ final class WebSocketHandshake {
     this.request = request;
   }
 
-  /** The handshake for {@code request}, or null if its WebSocket version is not one Netty speaks (13, drafts 7 and 8). */
+  /**
+   * The handshake for {@code request}, or null if it has no key or its WebSocket version is not
+   * one Netty speaks (13, drafts 7 and 8).
+   */
   static WebSocketHandshake of(HttpServerRequest request, int maxFrameBytes) {
+    if (request.getHeader("Sec-WebSocket-Key") == null) {
+      return null;
+    }
     FullHttpRequest netty = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri());
     for (Map.Entry<String, String> header : request.headers()) {
       netty.headers().add(header.getKey(), header.getValue());
