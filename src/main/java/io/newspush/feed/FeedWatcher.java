@@ -105,14 +105,9 @@ public final class FeedWatcher extends VerticleBase {
   private void run() {
     busy = true;
     boolean stamp = wantStamp;
-    boolean read = wantRead;
     wantStamp = false;
     wantRead = false;
-    Future<Boolean> caughtUp = stamp ? store.stampAndRead(lastEmitted, PAGE).compose(stamped -> {
-      wantStamp |= stamped.morePending();
-      return emitPage(stamped.articles()).map(v -> !stamped.morePending());
-    }) : read ? emitAfter().map(true) : Future.succeededFuture(false);
-    caughtUp.onComplete(done -> {
+    catchUp(stamp).onComplete(done -> {
       busy = false;
       if (done.failed()) {
         status.caughtUp(false);
@@ -123,6 +118,20 @@ public final class FeedWatcher extends VerticleBase {
       if (wantStamp || wantRead) {
         run();
       }
+    });
+  }
+
+  /**
+   * Stamps and reads, or (woken only by a stamping) just reads; true once everything stamped so
+   * far has been emitted. A run is only ever asked for one or both, so reading always happens.
+   */
+  private Future<Boolean> catchUp(boolean stamp) {
+    if (!stamp) {
+      return emitAfter().map(true);
+    }
+    return store.stampAndRead(lastEmitted, PAGE).compose(stamped -> {
+      wantStamp |= stamped.morePending();
+      return emitPage(stamped.articles()).map(v -> !stamped.morePending());
     });
   }
 
