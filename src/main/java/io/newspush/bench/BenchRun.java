@@ -78,8 +78,8 @@ public final class BenchRun {
   /** Publishes the warm-up articles and waits for their deliveries, as the measured ones are waited for. */
   private Result.Warmup warmUp(long subscribed) throws InterruptedException {
     Future<Void> publishing = new Publisher(vertx, options, tally, 0, options.warmupArticles()).run();
-    waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
-        () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
+    waitFor(allDelivered(publishing, subscribed), () -> tally.published.sum() + tally.unique.sum(),
+        options.drainSeconds(), () -> String.format(Locale.ROOT,
             "warming up: %d of %d published; %d of %d delivered", tally.published.sum(), options.warmupArticles(),
             tally.unique.sum(), tally.published.sum() * subscribed),
         () -> {});
@@ -123,8 +123,8 @@ public final class BenchRun {
     long[] ticksAtLastProgress = {serverStart, clientStart, compilerStart};
     Publisher publisher = new Publisher(vertx, options, tally, options.warmupArticles(), options.articles());
     Future<Void> publishing = publisher.run();
-    waitFor(() -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed,
-        () -> tally.published.sum() + tally.unique.sum(), options.drainSeconds(), () -> String.format(Locale.ROOT,
+    waitFor(allDelivered(publishing, subscribed), () -> tally.published.sum() + tally.unique.sum(),
+        options.drainSeconds(), () -> String.format(Locale.ROOT,
             "publishing: %d of %d published; %d of %d delivered, %d duplicated, %d out of order",
             tally.published.sum() - warmup.published(), options.articles(), tally.unique.sum(), tally.published.sum() * subscribed,
             tally.duplicates.sum(), tally.outOfOrder.sum()),
@@ -138,6 +138,11 @@ public final class BenchRun {
     return new Delivery(publishing.isComplete() ? publisher.seconds() : 0, deliverySeconds,
         serverStart < 0 ? -1 : ticksAtLastProgress[0] - serverStart,
         compilerStart < 0 ? -1 : ticksAtLastProgress[2] - compilerStart, ticksAtLastProgress[1] - clientStart);
+  }
+
+  /** Every article published so far, warm-up included, has reached every subscriber, and publishing is over. */
+  private BooleanSupplier allDelivered(Future<Void> publishing, long subscribed) {
+    return () -> publishing.isComplete() && tally.unique.sum() >= tally.published.sum() * subscribed;
   }
 
   /**
