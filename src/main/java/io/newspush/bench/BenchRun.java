@@ -47,7 +47,9 @@ public final class BenchRun {
 
   /** Runs the benchmark; progress lines go to {@code progress}, about one a second. */
   public static Result run(BenchOptions options, PrintStream progress) throws InterruptedException {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
+    // Native epoll, as the server uses: the client shares the machine with the server it measures,
+    // and NIO's selector costs it more CPU per received message.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setPreferNativeTransport(true));
     try {
       return new BenchRun(options, progress, vertx).execute();
     } finally {
