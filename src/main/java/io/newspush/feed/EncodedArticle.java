@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  *
  * @param sseChunk the HTTP/1.1 chunk holding {@code id: seq / event: article / data: json}
  * @param wsFrame the WebSocket text frame holding {@code {"type":"article","article":json}}
- * @param visibleAtNanos {@link System#nanoTime()} when the feed read the article, for latency metrics
+ * @param visibleAtNanos {@link System#nanoTime()} when the feed received the article (read or notified), for latency metrics
  */
 public record EncodedArticle(long seq, Topic topic, ByteBuf sseChunk, ByteBuf wsFrame, long visibleAtNanos) {
 

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import java.util.List;
+import io.vertx.pgclient.PgNotification;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ final class Listener {
   private final Vertx vertx;
   private final PgConnectOptions options;
   private final List<String> channels;
-  private final Consumer<String> onNotification;
+  private final Consumer<PgNotification> onNotification;
   private final Runnable onConnected;
   private final Runnable onDisconnected;
   private PgConnection connection;
@@ -30,7 +31,7 @@ final class Listener {
   private boolean stopped;
 
   Listener(Vertx vertx, PgConnectOptions options, List<String> channels,
-           Consumer<String> onNotification, Runnable onConnected, Runnable onDisconnected) {
+           Consumer<PgNotification> onNotification, Runnable onConnected, Runnable onDisconnected) {
     this.vertx = vertx;
     this.options = options;
     this.channels = channels;
@@ -58,7 +59,7 @@ final class Listener {
       return Future.succeededFuture();
     }
     return PgConnection.connect(vertx, options).compose(conn -> {
-      conn.notificationHandler(notification -> onNotification.accept(notification.getChannel()));
+      conn.notificationHandler(onNotification::accept);
       String listen = String.join("; ", channels.stream().map(c -> "LISTEN " + c).toList());
       return conn.query(listen).execute().map(conn).onFailure(failure -> conn.close());
     }).map(conn -> {

@@ -37,6 +37,7 @@ public final class Metrics {
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
   private final AtomicLong subscribedPatterns = new AtomicLong();
   private final Counter feedArticles;
+  private final Counter feedArticlesFromNotifications;
   private final Timer deliveryLatency;
   private final Timer eventLoopDelay;
 
@@ -55,8 +56,10 @@ public final class Metrics {
     Gauge.builder("newspush_subscribed_patterns", subscribedPatterns, AtomicLong::get)
         .description("Patterns subscribed over all open connections").register(registry);
     feedArticles = Counter.builder("newspush_feed_articles").description("Articles emitted by the feed").register(registry);
+    feedArticlesFromNotifications = Counter.builder("newspush_feed_articles_from_notifications")
+        .description("Articles the feed emitted from a stamping's notification, without reading the table").register(registry);
     deliveryLatency = Timer.builder("newspush_delivery_latency")
-        .description("From the feed reading a committed article to its write to the last of its live subscribers on a gateway")
+        .description("From the feed receiving a committed article (read or notified) to its write to the last of its live subscribers on a gateway")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
@@ -115,6 +118,10 @@ public final class Metrics {
 
   public void feedEmitted() {
     feedArticles.increment();
+  }
+
+  public void feedFromNotification() {
+    feedArticlesFromNotifications.increment();
   }
 
   /** A limit was hit; {@code kind} is one of a fixed set of names, e.g. {@code connections_per_address}. */

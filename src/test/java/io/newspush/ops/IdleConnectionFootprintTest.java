@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.newspush.testing.Await;
 import io.newspush.testing.Live;
 import io.newspush.testing.NodeExtension;
+import io.newspush.testing.PrometheusText;
 import io.newspush.testing.RawWebSocket;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.NodeExtension;
+import io.newspush.testing.PrometheusText;
 import io.newspush.testing.Await;
-import io.newspush.testing.Http;
 import io.newspush.testing.Http;
 import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
@@ -67,19 +67,19 @@ class MetricsTest {
     int subscribers = SSE_SUBSCRIBERS + WS_SUBSCRIBERS;
     // Deliveries are counted once the article's fan-out on a gateway is done.
     List<PrometheusText.Sample> after = awaitScrape(
-        now -> delta(before, now, "newspush_deliveries_total") >= ARTICLES * subscribers,
+        now -> PrometheusText.delta(before, now, "newspush_deliveries_total") >= ARTICLES * subscribers,
         "deliveries to reach " + ARTICLES * subscribers);
-    assertEquals(ARTICLES * subscribers, delta(before, after, "newspush_deliveries_total"), "sum over transports");
+    assertEquals(ARTICLES * subscribers, PrometheusText.delta(before, after, "newspush_deliveries_total"), "sum over transports");
     assertEquals(ARTICLES * SSE_SUBSCRIBERS, PrometheusText.value(after, "newspush_deliveries_total", SSE)
         - PrometheusText.value(before, "newspush_deliveries_total", SSE));
     assertEquals(ARTICLES * WS_SUBSCRIBERS, PrometheusText.value(after, "newspush_deliveries_total", WS)
         - PrometheusText.value(before, "newspush_deliveries_total", WS));
-    long fanOuts = (long) delta(before, after, "newspush_delivery_latency_seconds_count");
+    long fanOuts = (long) PrometheusText.delta(before, after, "newspush_delivery_latency_seconds_count");
     int gateways = Runtime.getRuntime().availableProcessors();
     assertTrue(fanOuts >= ARTICLES && fanOuts <= (long) ARTICLES * gateways,
         "one latency observation per article per gateway that had subscribers for it: between " + ARTICLES
             + " and " + ARTICLES * gateways + ", got " + fanOuts);
-    assertEquals(ARTICLES, delta(before, after, "newspush_feed_articles_total"));
+    assertEquals(ARTICLES, PrometheusText.delta(before, after, "newspush_feed_articles_total"));
     assertEquals(lastSeq, PrometheusText.sum(after, "newspush_feed_head_seq"));
     assertEquals(0, PrometheusText.sum(after, "newspush_slow_consumer_closes_total"));
 
@@ -88,7 +88,7 @@ class MetricsTest {
     List<PrometheusText.Sample> closed = awaitScrape(
         now -> PrometheusText.sum(now, "newspush_connections") == 0, "connections to drop to 0");
     assertEquals(0, PrometheusText.sum(closed, "newspush_subscribed_patterns"));
-    assertEquals(ARTICLES * subscribers, delta(before, closed, "newspush_deliveries_total"), "nothing counted twice");
+    assertEquals(ARTICLES * subscribers, PrometheusText.delta(before, closed, "newspush_deliveries_total"), "nothing counted twice");
   }
 
   @Test
@@ -112,7 +112,8 @@ class MetricsTest {
         "newspush_delivery_latency_seconds_bucket", "newspush_delivery_latency_seconds_count",
         "newspush_delivery_latency_seconds_sum", "newspush_delivery_latency_seconds_max",
         "newspush_slow_consumer_closes_total", "newspush_limit_rejections_total", "newspush_subscribed_patterns",
-        "newspush_feed_articles_total", "newspush_feed_head_seq", "newspush_feed_lag_articles",
+        "newspush_feed_articles_total", "newspush_feed_articles_from_notifications_total",
+        "newspush_feed_head_seq", "newspush_feed_lag_articles",
         "newspush_db_reconnects_total", "jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total",
         "jvm_threads_live_threads", "process_cpu_usage", "system_cpu_usage")) {
       assertTrue(samples.stream().anyMatch(s -> s.name().equals(name)), "missing metric " + name);
@@ -168,7 +169,4 @@ class MetricsTest {
     return last.get(0);
   }
 
-  private static long delta(List<PrometheusText.Sample> before, List<PrometheusText.Sample> after, String name) {
-    return Math.round(PrometheusText.sum(after, name) - PrometheusText.sum(before, name));
-  }
 }

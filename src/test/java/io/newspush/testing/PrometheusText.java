@@ -1,4 +1,4 @@
-package io.newspush.ops;
+package io.newspush.testing;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Prometheus server could not ingest, and returns every sample of a valid scrape. One rule is
  * stricter than the format: every sample's family must have a TYPE line, as Micrometer writes.
  */
-final class PrometheusText {
+public final class PrometheusText {
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Pattern FLOAT = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Inf|NaN");
@@ -23,11 +23,11 @@ final class PrometheusText {
   /** Sample name suffixes that belong to the family a histogram or summary TYPE line names. */
   private static final List<String> FAMILY_SUFFIXES = List.of("_bucket", "_count", "_sum");
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   private PrometheusText() {}
 
-  static List<Sample> parse(String text) {
+  public static List<Sample> parse(String text) {
     if (!text.endsWith("\n")) {
       throw new AssertionError("the exposition must end with a line feed");
     }
@@ -68,14 +68,19 @@ final class PrometheusText {
   }
 
   /** The sum of a metric's values over all its label sets, or fails if it is absent. */
-  static double sum(List<Sample> samples, String name) {
+  public static double sum(List<Sample> samples, String name) {
     List<Sample> matching = samples.stream().filter(s -> s.name().equals(name)).toList();
     check(!matching.isEmpty(), "no metric " + name);
     return matching.stream().mapToDouble(Sample::value).sum();
   }
 
+  /** How much the samples named {@code name}, summed over their labels, grew between two scrapes. */
+  public static long delta(List<Sample> before, List<Sample> after, String name) {
+    return Math.round(sum(after, name) - sum(before, name));
+  }
+
   /** The value of the series with exactly these labels, or fails if it is absent. */
-  static double value(List<Sample> samples, String name, Map<String, String> labels) {
+  public static double value(List<Sample> samples, String name, Map<String, String> labels) {
     return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels)).findFirst()
         .orElseThrow(() -> new AssertionError("no series " + name + labels)).value();
   }
