@@ -25,6 +25,9 @@
 # fresh JVM, whose first article was the slowest of the run against Nchan as against newspush.
 # The memory scenario measures a cold server, whose heap has not grown yet. newspush runs with the JVM options the README recommends
 # (NEWSPUSH_JAVA_OPTS, default -XX:+UseParallelGC) and logs its GC pauses to the work directory.
+# The client runs with BENCH_JAVA_OPTS (default -XX:+UseParallelGC) against both servers: it uses
+# more CPU than either server, on the same two cores, and G1's concurrent refinement threads were
+# about a tenth of it.
 #
 # Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), JAR (target/newspush.jar; built if
 # missing), KEEP=1 keeps the work directory (configs, logs, JSON results). Installing nginx needs
@@ -37,6 +40,7 @@ ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
 HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
 WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 8)}
 NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC}
 NCHAN_PORT=${NCHAN_PORT:-8081}
 NEWSPUSH_PORT=${NEWSPUSH_PORT:-8080}
 TOKEN="bench-publisher-token-$RANDOM$RANDOM"
@@ -184,13 +188,13 @@ for scenario in "${scenarios[@]}"; do
     echo "== scenario $name: $target, $ws WS + $sse SSE, $articles articles at 10/s, hold ${hold}s"
     if [ "$articles" -gt 0 ]; then
       for round in $(seq "$WARMUPS"); do
-        java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
+        java $BENCH_JAVA_OPTS -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
           --ws 200 --sse 200 --articles 1500 --rate 300 --drain 5 >"$work/$name-$target.warmup$round" 2>&1 \
           || echo "(warm-up not clean: $work/$name-$target.warmup$round)"
       done
     fi
     cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
-    java -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
+    java $BENCH_JAVA_OPTS -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
       --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size 600 --hold "$hold" $([ "$articles" -gt 0 ] && echo --warmup 20) \
       --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
     stop_server
