@@ -1,10 +1,13 @@
 package io.newspush.bench;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * The benchmark's articles. The title carries a marker with the publish counter and the wall-clock
@@ -57,15 +60,14 @@ final class Payload {
     return new Mark(counter, parseLong(message, counterEnd + 1, to));
   }
 
+  /** Candidates are found by their first byte, eight bytes at a time (see {@link SseFramer}). */
   static int indexOf(byte[] haystack, byte[] needle, int from, int to) {
-    outer:
-    for (int i = from; i <= to - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
+    ByteBuf bytes = Unpooled.wrappedBuffer(haystack);
+    int lastStart = to - needle.length + 1;
+    for (int i = bytes.indexOf(from, lastStart, needle[0]); i >= 0; i = bytes.indexOf(i + 1, lastStart, needle[0])) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
       }
-      return i;
     }
     return -1;
   }
