@@ -2,6 +2,7 @@ package io.newspush.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.NodeExtension;
 import io.newspush.testing.SseClient;
@@ -55,6 +56,23 @@ class CmsInsertTest {
       Await.result(node.sql().preparedQuery("INSERT INTO articles (topic, title, seq) VALUES ('cms/seq', 'forged', 999999)").execute());
       long seq = live.awaitArticles(1).get(0).getLong("seq");
       assertEquals(true, seq < 999999, "the sequencer, not the writer, decides seq (got " + seq + ")");
+    }
+  }
+
+  @Test
+  void aRowWithANullTagOrParagraphIsRefusedAndTheFeedGoesOn(Vertx vertx) {
+    try (SseClient live = SseClient.connect(vertx, node.port(), "/v1/sse?topics=cms/nulls")) {
+      for (String insert : List.of(
+          "INSERT INTO articles (topic, title, tags) VALUES ('cms/nulls', '空标签', ARRAY['产业', NULL])",
+          "INSERT INTO articles (topic, title, body) VALUES ('cms/nulls', '空段落', ARRAY[NULL, '第二段。'])")) {
+        Throwable refused = Await.result(node.sql().query(insert).execute()
+            .map(rows -> (Throwable) null).otherwise(failure -> failure));
+        assertNotNull(refused, "refused: " + insert);
+        assertTrue(refused.getMessage().contains("articles_no_null_elements"), "names the rule: " + refused.getMessage());
+      }
+      Sql.insert(node.sql(), "cms/nulls", "完好的稿件");
+
+      assertEquals("完好的稿件", live.awaitArticles(1).get(0).getString("title"), "the feed was not stalled");
     }
   }
 }
