@@ -7,8 +7,8 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Cuts an SSE byte stream into events (blocks ending with a blank line), whatever the chunking.
  * Line ends are found eight bytes at a time (Netty's {@link ByteBuf#indexOf}): the client shares
- * the machine with the server it measures, and a byte-by-byte scan cost it more per event than
- * everything else it does with one, in proportion to the event's size.
+ * the machine with the server it measures, and a byte-by-byte scan was about 5 % of its CPU,
+ * growing with the event's size.
  */
 final class SseFramer {
   interface Events {

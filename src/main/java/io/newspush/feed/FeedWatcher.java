@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's single reader of new articles. Notifications only wake it up; what it emits always
- * comes from reading the table by seq, so a lost notification delays an article but never loses
- * it. After every (re)connect of the LISTEN connection, and on a slow timer, it catches up.
+ * The node's single reader of new articles. A notification that carries the very next seq's
+ * article is emitted as it is; any other wakes a read of the table by seq, so a lost
+ * notification delays an article but never loses it. After every (re)connect of the LISTEN
+ * connection, and on a slow timer, it catches up.
  */
 public final class FeedWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FeedWatcher.class);
