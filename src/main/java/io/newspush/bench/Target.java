@@ -83,7 +83,8 @@ enum Target {
     }
   };
 
-  private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
+  /** Without its opening quote: candidates are found by first byte, and quotes come before it at every key. */
+  private static final byte[] SEQ = "seq\":".getBytes(StandardCharsets.US_ASCII);
 
   static Target named(String name) {
     try {
