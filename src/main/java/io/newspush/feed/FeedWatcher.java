@@ -38,8 +38,9 @@ public final class FeedWatcher extends VerticleBase {
   private boolean connectedBefore;
   private long lastEmitted;
   private boolean busy;
+  /** Another run is wanted once the current one ends, and whether it must stamp first. */
+  private boolean wantRun;
   private boolean wantStamp;
-  private boolean wantRead;
 
   public FeedWatcher(Feed feed, ArticleStore store, PgConnectOptions listenOptions, Config.Feed config,
                      FeedStatus status, Metrics metrics) {
@@ -61,7 +62,7 @@ public final class FeedWatcher extends VerticleBase {
       listener = new Listener(vertx, listenOptions, List.of(PENDING, STAMPED),
           this::onNotification, this::onListening, this::onListenLost);
       vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
-        wake(true, true);
+        wake(true);
         store.head().onSuccess(status::databaseHead);
       });
       vertx.setPeriodic(60_000, id -> prune());
@@ -82,7 +83,7 @@ public final class FeedWatcher extends VerticleBase {
     status.listening(true);
     LOG.info("listening for new articles after seq {}", lastEmitted);
     // Notifications sent while the connection was down are gone: read the table to catch up.
-    wake(true, true);
+    wake(true);
   }
 
   private void onListenLost() {
@@ -91,15 +92,15 @@ public final class FeedWatcher extends VerticleBase {
   }
 
   /**
-   * Asks for the sequencer to run and/or for the table to be read. Requests arriving while a run is
-   * under way fold into one more run. Stamping is always followed by a read in the same round
-   * trip, so a new row is emitted without waiting for the notification of its stamping (which may
-   * come from the publisher's own call, or another node's); a notification that rows were stamped
-   * only needs reading.
+   * Asks for the table to be read, after the sequencer has run if {@code stamp}. Requests arriving
+   * while a run is under way fold into one more run. Stamping is always followed by a read in the
+   * same round trip, so a new row is emitted without waiting for the notification of its stamping
+   * (which may come from the publisher's own call, or another node's); a notification that rows
+   * were stamped only needs reading.
    */
-  private void wake(boolean stamp, boolean read) {
+  private void wake(boolean stamp) {
     wantStamp |= stamp;
-    wantRead |= read;
+    wantRun = true;
     if (!busy) {
       run();
     }
@@ -109,7 +110,7 @@ public final class FeedWatcher extends VerticleBase {
     busy = true;
     boolean stamp = wantStamp;
     wantStamp = false;
-    wantRead = false;
+    wantRun = false;
     catchUp(stamp).onComplete(done -> {
       busy = false;
       if (done.failed()) {
@@ -118,29 +119,28 @@ public final class FeedWatcher extends VerticleBase {
       } else if (done.result()) {
         status.caughtUp(true);
       }
-      if (wantStamp || wantRead) {
+      if (wantRun) {
         run();
       }
     });
   }
 
-  /**
-   * Stamps and reads, or (woken only by a stamping) just reads; true once everything stamped so
-   * far has been emitted. A run is only ever asked for one or both, so reading always happens.
-   */
+  /** Stamps and reads, or just reads; true once everything stamped so far has been emitted. */
   private Future<Boolean> catchUp(boolean stamp) {
     if (!stamp) {
       return emitAfter().map(true);
     }
     return store.stampAndRead(lastEmitted, PAGE).compose(stamped -> {
-      wantStamp |= stamped.morePending();
+      if (stamped.morePending()) {
+        wake(true);
+      }
       return emitPage(stamped.articles()).map(v -> !stamped.morePending());
     });
   }
 
   private void onNotification(PgNotification notification) {
     if (notification.getChannel().equals(PENDING)) {
-      wake(true, true);
+      wake(true);
     } else {
       onStamped(StampNotice.parse(notification.getPayload()));
     }
@@ -159,7 +159,7 @@ public final class FeedWatcher extends VerticleBase {
       emit(List.of(notice.article().get()));
       metrics.feedFromNotification();
     } else {
-      wake(false, true);
+      wake(false);
     }
   }
 
