@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +28,12 @@ class SseFramerTest {
   void everyWayOfCuttingTheStreamInTwoOrIntoSingleBytes() {
     byte[] stream = STREAM.getBytes(StandardCharsets.UTF_8);
     for (int cut = 0; cut <= stream.length; cut++) {
-      List<byte[]> chunks = List.of(slice(stream, 0, cut), slice(stream, cut, stream.length));
+      List<byte[]> chunks = List.of(Arrays.copyOfRange(stream, 0, cut), Arrays.copyOfRange(stream, cut, stream.length));
       assertEquals(EVENTS, framed(chunks), "cut at byte " + cut);
     }
     List<byte[]> bytes = new ArrayList<>();
     for (int i = 0; i < stream.length; i++) {
-      bytes.add(slice(stream, i, i + 1));
+      bytes.add(Arrays.copyOfRange(stream, i, i + 1));
     }
     assertEquals(EVENTS, framed(bytes), "one byte at a time");
   }
@@ -47,9 +48,5 @@ class SseFramerTest {
     SseFramer framer = new SseFramer((data, from, to) -> events.add(new String(data, from, to - from, StandardCharsets.UTF_8)));
     chunks.forEach(chunk -> framer.feed(Buffer.buffer(chunk)));
     return events;
-  }
-
-  private static byte[] slice(byte[] bytes, int from, int to) {
-    return java.util.Arrays.copyOfRange(bytes, from, to);
   }
 }
