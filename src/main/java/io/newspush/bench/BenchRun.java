@@ -32,7 +32,7 @@ public final class BenchRun {
   private final BenchOptions options;
   private final PrintStream progress;
   private final Vertx vertx;
-  private final Tally tally = new Tally();
+  private final Tally tally;
   private final ProcStats server;
   /** This process: when it is as busy as the cores allow, the figures measure the client, not the server. */
   private final ProcStats client = new ProcStats(List.of(ProcessHandle.current().pid()));
@@ -43,6 +43,7 @@ public final class BenchRun {
     this.progress = progress;
     this.vertx = vertx;
     this.server = new ProcStats(options.serverPids());
+    this.tally = new Tally(options.warmupArticles() + options.articles());
   }
 
   /** Runs the benchmark; progress lines go to {@code progress}, about one a second. */
@@ -74,7 +75,8 @@ public final class BenchRun {
         tally.received.sum(), tally.unique.sum(), tally.duplicates.sum(), tally.outOfOrder.sum(),
         tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(), tally.firstOtherMessage.get(),
         tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected, delivery.serverTicks(),
-        delivery.compilerTicks(), delivery.clientTicks(), warmup);
+        delivery.compilerTicks(), delivery.clientTicks(), warmup,
+        tally.perArticle(options.warmupArticles(), options.warmupArticles() + options.articles()));
   }
 
   /** Publishes the warm-up articles and waits for their deliveries, as the measured ones are waited for. */

@@ -94,6 +94,7 @@ final class Publisher {
           lastAnswerMicros = Payload.nowMicros();
           if (answered.succeeded()) {
             tally.published.increment();
+            tally.answered(lastAnswerMicros - now);
           } else {
             tally.publishFailed(answered.cause());
           }

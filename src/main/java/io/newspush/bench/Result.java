@@ -34,11 +34,23 @@ public record Result(
     long cpuTicks,
     long compilerCpuTicks,
     long clientCpuTicks,
-    Warmup warmup) {
+    Warmup warmup,
+    PerArticle perArticle) {
 
   /** What the unmeasured warm-up articles came to; their deliveries still count for loss and order. */
   public record Warmup(long published, long received, Histogram latencyMicros) {
     static final Warmup NONE = new Warmup(0, 0, new Histogram(3));
+  }
+
+  /**
+   * Per measured article, the latency of its first and of its last delivery; and how long the
+   * server took to answer each publish (for newspush, until the article was committed).
+   */
+  public record PerArticle(Histogram firstMicros, Histogram lastMicros, Histogram publishAnswerMicros) {
+    JsonObject json() {
+      return new JsonObject().put("first_delivery_ms", percentiles(firstMicros))
+          .put("last_delivery_ms", percentiles(lastMicros)).put("publish_answer_ms", percentiles(publishAnswerMicros));
+    }
   }
 
   public long lost() {
@@ -129,6 +141,13 @@ public record Result(
           options.warmupArticles() > 0 ? "(warm-up included)" : "");
       line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
           latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
+      line(out, "per article   first delivery p50 %.2f  p99 %.2f  max %.2f;  last delivery p50 %.2f  p99 %.2f  max %.2f ms%n",
+          millisAt(perArticle.firstMicros(), 50), millisAt(perArticle.firstMicros(), 99),
+          millisAt(perArticle.firstMicros(), 100), millisAt(perArticle.lastMicros(), 50),
+          millisAt(perArticle.lastMicros(), 99), millisAt(perArticle.lastMicros(), 100));
+      line(out, "publishing    answered p50 %.2f  p99 %.2f  max %.2f ms after the request was sent%n",
+          millisAt(perArticle.publishAnswerMicros(), 50), millisAt(perArticle.publishAnswerMicros(), 99),
+          millisAt(perArticle.publishAnswerMicros(), 100));
       line(out, "throughput    %.0f deliveries/s over %.2f s; this client used %.0f%% of the machine's CPU meanwhile%n",
           deliveriesPerSecond(), deliverySeconds, clientCpuPercent());
     }
@@ -147,10 +166,13 @@ public record Result(
     return out.toString();
   }
 
+  private static JsonObject percentiles(Histogram micros) {
+    return new JsonObject()
+        .put("p50", millisAt(micros, 50)).put("p90", millisAt(micros, 90)).put("p99", millisAt(micros, 99))
+        .put("p99_9", millisAt(micros, 99.9)).put("max", millisAt(micros, 100));
+  }
+
   JsonObject json() {
-    JsonObject latency = new JsonObject()
-        .put("p50", latencyMillis(50)).put("p90", latencyMillis(90)).put("p99", latencyMillis(99))
-        .put("p99_9", latencyMillis(99.9)).put("max", latencyMillis(100));
     return new JsonObject()
         .put("target", options.target().name().toLowerCase(Locale.ROOT))
         .put("url", options.url().toString())
@@ -159,8 +181,7 @@ public record Result(
         .put("sse", options.sseStreams())
         .put("articles", options.articles())
         .put("warmup_articles", options.warmupArticles())
-        .put("warmup_latency_ms", new JsonObject().put("p50", millisAt(warmup.latencyMicros(), 50))
-            .put("p99", millisAt(warmup.latencyMicros(), 99)).put("max", millisAt(warmup.latencyMicros(), 100)))
+        .put("warmup_latency_ms", percentiles(warmup.latencyMicros()))
         .put("rate", options.rate())
         .put("article_bytes", options.articleBytes())
         .put("subscribed", subscribed)
@@ -181,7 +202,8 @@ public record Result(
         .put("disconnect_reasons", new JsonObject(new LinkedHashMap<String, Object>(disconnectReasons)))
         .put("other_messages", otherMessages)
         .put("first_other_message", firstOtherMessage)
-        .put("latency_ms", latency)
+        .put("latency_ms", percentiles(latencyMicros))
+        .put("per_article", perArticle.json())
         .put("delivery_seconds", deliverySeconds)
         .put("deliveries_per_second", deliveriesPerSecond())
         .put("client_cpu_percent", clientCpuPercent())

@@ -22,7 +22,7 @@ final class Subscriber {
   /** Takes one message (WebSocket) or event (SSE); false when it is not a benchmark article. */
   boolean accept(byte[] message, int from, int to) {
     Payload.Mark mark = Payload.find(message, from, to);
-    if (mark == null) {
+    if (mark == null || !tally.published(mark.counter())) {
       return false;
     }
     tally.received.increment();
@@ -34,7 +34,7 @@ final class Subscriber {
     seen.set(counter);
     tally.unique.increment();
     long now = Payload.nowMicros();
-    tally.delivered(now - mark.publishedMicros(), now);
+    tally.delivered(counter, now - mark.publishedMicros(), now);
     long key = target.orderKey(message, from, to, counter);
     if (key < lastKey) {
       tally.outOfOrder.increment();

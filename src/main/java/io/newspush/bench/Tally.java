@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +31,14 @@ final class Tally {
   final LongAdder publishFailures = new LongAdder();
   final LongAccumulator lastReceiptMicros = new LongAccumulator(Long::max, 0);
   final Histogram latencyMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
+  /** From sending a publish request to its answer; the warm-up's are cleared with its latencies. */
+  final Histogram publishAnswerMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
+  /**
+   * By publish counter, the latency of an article's first and of its last delivery: whether a slow
+   * tail is a few late articles or every article's last subscribers.
+   */
+  private final AtomicLongArray firstLatencyMicros;
+  private final AtomicLongArray lastLatencyMicros;
   final AtomicReference<String> firstConnectError = new AtomicReference<>();
   final AtomicReference<String> firstOtherMessage = new AtomicReference<>();
   final AtomicReference<String> firstPublishError = new AtomicReference<>();
@@ -37,6 +46,14 @@ final class Tally {
   volatile boolean fileLimitHit;
   /** Connections that may still be opened before the open-files limit; see {@link BenchRun}. */
   private final AtomicLong connectionSlots = new AtomicLong(Long.MAX_VALUE);
+
+  Tally(int articles) {
+    firstLatencyMicros = new AtomicLongArray(articles);
+    lastLatencyMicros = new AtomicLongArray(articles);
+    for (int i = 0; i < articles; i++) {
+      firstLatencyMicros.set(i, Long.MAX_VALUE);
+    }
+  }
 
   void connectionSlots(long slots) {
     connectionSlots.set(slots);
@@ -51,10 +68,38 @@ final class Tally {
     return false;
   }
 
-  void delivered(long latencyMicros, long receiptMicros) {
-    latencyMicros = Math.max(0, Math.min(MAX_LATENCY_MICROS, latencyMicros));
+  /** Whether this run published an article with this counter: a marker from another run is not one. */
+  boolean published(long counter) {
+    return counter >= 0 && counter < firstLatencyMicros.length();
+  }
+
+  void delivered(int counter, long latencyMicros, long receiptMicros) {
+    latencyMicros = bounded(latencyMicros);
     this.latencyMicros.recordValue(latencyMicros);
     lastReceiptMicros.accumulate(receiptMicros);
+    firstLatencyMicros.accumulateAndGet(counter, latencyMicros, Math::min);
+    lastLatencyMicros.accumulateAndGet(counter, latencyMicros, Math::max);
+  }
+
+  void answered(long micros) {
+    publishAnswerMicros.recordValue(bounded(micros));
+  }
+
+  private static long bounded(long micros) {
+    return Math.max(0, Math.min(MAX_LATENCY_MICROS, micros));
+  }
+
+  /** The first and the last delivery's latency of each article numbered {@code [from, to)} that arrived at all. */
+  Result.PerArticle perArticle(int from, int to) {
+    Histogram first = new Histogram(MAX_LATENCY_MICROS, 3);
+    Histogram last = new Histogram(MAX_LATENCY_MICROS, 3);
+    for (int i = from; i < to; i++) {
+      if (firstLatencyMicros.get(i) != Long.MAX_VALUE) {
+        first.recordValue(firstLatencyMicros.get(i));
+        last.recordValue(lastLatencyMicros.get(i));
+      }
+    }
+    return new Result.PerArticle(first, last, publishAnswerMicros.copy());
   }
 
   /**
@@ -64,6 +109,7 @@ final class Tally {
   Result.Warmup endWarmup() {
     Result.Warmup warmup = new Result.Warmup(published.sum(), received.sum(), latencyMicros.copy());
     latencyMicros.reset();
+    publishAnswerMicros.reset();
     lastReceiptMicros.reset();
     return warmup;
   }

@@ -31,6 +31,14 @@ class BenchSmokeTest {
     assertEquals(0, result.outOfOrder(), result.text());
     assertEquals(result.expected(), result.latencyMicros().getTotalCount(), result.text());
     assertTrue(result.clean(), result.text());
+    Result.PerArticle perArticle = result.perArticle();
+    assertEquals(20, perArticle.firstMicros().getTotalCount(), "one first delivery per article: " + result.text());
+    assertEquals(20, perArticle.lastMicros().getTotalCount(), "one last delivery per article: " + result.text());
+    assertEquals(20, perArticle.publishAnswerMicros().getTotalCount(), "one answer per publish: " + result.text());
+    assertEquals(result.latencyMicros().getMinValue(), perArticle.firstMicros().getMinValue(),
+        "the quickest delivery is some article's first: " + result.text());
+    assertEquals(result.latencyMicros().getMaxValue(), perArticle.lastMicros().getMaxValue(),
+        "the slowest delivery is some article's last: " + result.text());
     // This JVM has compiler threads, and a fresh one keeps them busy; their share is part of the whole.
     assertTrue(result.compilerMicrosPerDelivery() >= 0, result.text());
     assertTrue(result.compilerMicrosPerDelivery() <= result.cpuMicrosPerDelivery(), result.text());
@@ -49,9 +57,13 @@ class BenchSmokeTest {
     assertEquals(20 * 15, result.expected(), "loss is judged over the warm-up too: " + result.text());
     assertEquals(20 * 10, result.measuredReceived(), result.text());
     assertEquals(20 * 10, result.latencyMicros().getTotalCount(), "only measured articles are in the latency");
+    assertEquals(10, result.perArticle().lastMicros().getTotalCount(), "only measured articles are timed per article");
+    assertEquals(10, result.perArticle().publishAnswerMicros().getTotalCount(), "only measured publishes are timed");
     assertTrue(result.clean(), result.text());
     assertEquals(5, result.json().getInteger("warmup_articles"), result.json().encode());
     assertEquals(10, result.json().getInteger("published"), result.json().encode());
+    assertTrue(result.json().getJsonObject("per_article").getJsonObject("last_delivery_ms").getDouble("max") > 0,
+        result.json().encode());
   }
 
   /** Runs the benchmark with these options against a fresh node of this JVM. */
