@@ -9,14 +9,20 @@ import java.util.BitSet;
 final class Subscriber {
   private final Target target;
   private final Tally tally;
-  /** By publish counter: each article has exactly one counter and one seq, so a repeat of either shows here. */
-  private final BitSet seen = new BitSet();
+  /**
+   * By publish counter: each article has exactly one counter and one seq, so a repeat of either
+   * shows here. Sized for the whole run: growing it mid-run is a branch the JIT had never seen,
+   * and its trap threw away the compiled receive path this class is inlined into, while
+   * deliveries were being timed (LogCompilation: BitSet.ensureCapacity, unstable_if).
+   */
+  private final BitSet seen;
   private long lastKey = -1;
   private boolean gone;
 
   Subscriber(Target target, Tally tally) {
     this.target = target;
     this.tally = tally;
+    this.seen = new BitSet(tally.articles());
   }
 
   /** Takes one message (WebSocket) or event (SSE); false when it is not a benchmark article. */

@@ -68,9 +68,14 @@ final class Tally {
     return false;
   }
 
+  /** How many articles this run publishes, the warm-up's included. */
+  int articles() {
+    return firstLatencyMicros.length();
+  }
+
   /** Whether this run published an article with this counter: a marker from another run is not one. */
   boolean published(long counter) {
-    return counter >= 0 && counter < firstLatencyMicros.length();
+    return counter >= 0 && counter < articles();
   }
 
   void delivered(int counter, long latencyMicros, long receiptMicros) {
