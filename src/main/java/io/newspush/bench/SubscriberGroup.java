@@ -1,5 +1,6 @@
 package io.newspush.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -104,14 +105,17 @@ final class SubscriberGroup extends VerticleBase {
 
   /** Both servers send each message as one frame, so a frame is a whole message. */
   private void onWebSocketMessage(Buffer frame, Subscriber subscriber, Promise<Void> ready) {
-    byte[] message = frame.getBytes();
-    if (subscriber.accept(message, 0, message.length)) {
+    ByteBuf bytes = SseFramer.heapBytes(frame);
+    byte[] message = bytes.array();
+    int from = bytes.arrayOffset() + bytes.readerIndex();
+    int to = from + bytes.readableBytes();
+    if (subscriber.accept(message, from, to)) {
       return;
     }
-    if (Payload.indexOf(message, SUBSCRIBED, 0, message.length) >= 0) {
+    if (Payload.indexOf(message, SUBSCRIBED, from, to) >= 0) {
       ready.tryComplete();
     } else {
-      tally.otherMessage(new String(message, StandardCharsets.UTF_8));
+      tally.otherMessage(new String(message, from, to - from, StandardCharsets.UTF_8));
     }
   }
 
