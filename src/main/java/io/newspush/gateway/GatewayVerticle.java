@@ -73,9 +73,9 @@ public final class GatewayVerticle extends VerticleBase {
     GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, limitLog, subscribers,
         new Flusher(((ContextInternal) this.context).nettyEventLoop()));
     return feed.consume(fanout::deliver).completion().compose(registered -> {
-      vertx.setPeriodic(config.sse().pingInterval().toMillis(), id -> pingSse());
+      new Heartbeat(fanout::connections, this::pingSse).start(vertx, config.sse().pingInterval());
       EventLoopProbe.install(vertx, metrics);
-      vertx.setPeriodic(config.webSocket().pingInterval().toMillis(), id -> pingWebSockets());
+      new Heartbeat(fanout::connections, this::pingWebSocket).start(vertx, config.webSocket().pingInterval());
       HttpServerOptions options = new HttpServerOptions();
       config.http().tlsCert().ifPresent(cert -> options.setSsl(true).setKeyCertOptions(
           new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(config.http().tlsKey().orElseThrow().toString())));
@@ -176,20 +176,15 @@ public final class GatewayVerticle extends VerticleBase {
     return (int) Math.max(10, 4 * longestPing);
   }
 
-  private void pingSse() {
-    for (Connection connection : fanout.connections()) {
-      if (connection instanceof SseConnection sse) {
-        sse.ping();
-      }
+  private void pingSse(Connection connection) {
+    if (connection instanceof SseConnection sse) {
+      sse.ping();
     }
   }
 
-  private void pingWebSockets() {
-    long interval = config.webSocket().pingInterval().toNanos();
-    for (Connection connection : fanout.connections()) {
-      if (connection instanceof WsConnection ws) {
-        ws.ping(interval);
-      }
+  private void pingWebSocket(Connection connection) {
+    if (connection instanceof WsConnection ws) {
+      ws.ping(config.webSocket().pingInterval().toNanos());
     }
   }
 }
