@@ -28,7 +28,7 @@ final class Subscriber {
   /** Takes one message (WebSocket) or event (SSE); false when it is not a benchmark article. */
   boolean accept(byte[] message, int from, int to) {
     Payload.Mark mark = Payload.find(message, from, to);
-    if (mark == null || !tally.published(mark.counter())) {
+    if (mark == null || !tally.fromThisRun(mark.counter())) {
       return false;
     }
     tally.received.increment();

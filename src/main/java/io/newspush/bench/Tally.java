@@ -74,7 +74,7 @@ final class Tally {
   }
 
   /** Whether this run published an article with this counter: a marker from another run is not one. */
-  boolean published(long counter) {
+  boolean fromThisRun(long counter) {
     return counter >= 0 && counter < articles();
   }
 
