@@ -3,7 +3,6 @@ package io.newspush.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Cuts an SSE byte stream into events (blocks ending with a blank line), whatever the chunking.
@@ -26,18 +25,8 @@ final class SseFramer {
     this.events = events;
   }
 
-  /**
-   * The bytes of a received buffer as a heap {@code ByteBuf}, without copying them when they are
-   * on the heap already (Vert.x copies what it reads onto the heap): a copy of every message was
-   * a third of what the client allocated, and its collections' pauses land in the latencies.
-   */
-  static ByteBuf heapBytes(Buffer buffer) {
-    ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
-    return bytes.hasArray() ? bytes : Unpooled.wrappedBuffer(buffer.getBytes());
-  }
-
   void feed(Buffer chunk) {
-    ByteBuf data = heapBytes(chunk);
+    ByteBuf data = Payload.heapBytes(chunk);
     if (pending.isReadable()) {
       data = pending.writeBytes(data);
     }

@@ -105,7 +105,7 @@ final class SubscriberGroup extends VerticleBase {
 
   /** Both servers send each message as one frame, so a frame is a whole message. */
   private void onWebSocketMessage(Buffer frame, Subscriber subscriber, Promise<Void> ready) {
-    ByteBuf bytes = SseFramer.heapBytes(frame);
+    ByteBuf bytes = Payload.heapBytes(frame);
     byte[] message = bytes.array();
     int from = bytes.arrayOffset() + bytes.readerIndex();
     int to = from + bytes.readableBytes();

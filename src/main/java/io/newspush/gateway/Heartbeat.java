@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  */
 final class Heartbeat {
   /** A connection's slice is fixed, so it is still visited once per interval. */
-  static final int SLICES = 16;
+  private static final int SLICES = 16;
 
   private final Supplier<List<Connection>> connections;
   private final Consumer<Connection> ping;
