@@ -9,6 +9,7 @@ import java.util.BitSet;
 final class Subscriber {
   private final Target target;
   private final Tally tally;
+  private final ArticleTimes times;
   /**
    * By publish counter: each article has exactly one counter and one seq, so a repeat of either
    * shows here. Sized for the whole run: growing it mid-run is a branch the JIT had never seen,
@@ -19,9 +20,10 @@ final class Subscriber {
   private long lastKey = -1;
   private boolean gone;
 
-  Subscriber(Target target, Tally tally) {
+  Subscriber(Target target, Tally tally, ArticleTimes times) {
     this.target = target;
     this.tally = tally;
+    this.times = times;
     this.seen = new BitSet(tally.articles());
   }
 
@@ -40,7 +42,7 @@ final class Subscriber {
     seen.set(counter);
     tally.unique.increment();
     long now = Payload.nowMicros();
-    tally.delivered(counter, now - mark.publishedMicros(), now);
+    tally.delivered(times, counter, now - mark.publishedMicros(), now);
     long key = target.orderKey(message, from, to, counter);
     if (key < lastKey) {
       tally.outOfOrder.increment();

@@ -27,6 +27,8 @@ final class SubscriberGroup extends VerticleBase {
 
   private final BenchOptions options;
   private final Tally tally;
+  /** This event loop's own: its subscribers are touched by it alone. */
+  private final ArticleTimes times;
   private final int groups;
   private final int concurrency;
   /** One client per source address: the kernel gives each address its own range of ports. */
@@ -38,6 +40,7 @@ final class SubscriberGroup extends VerticleBase {
   SubscriberGroup(BenchOptions options, Tally tally, int index, int groups) {
     this.options = options;
     this.tally = tally;
+    this.times = tally.newArticleTimes();
     this.groups = groups;
     this.next = index;
     this.concurrency = Math.max(1, options.connectConcurrency() / groups);
@@ -84,7 +87,7 @@ final class SubscriberGroup extends VerticleBase {
   }
 
   private Future<Void> openWebSocket(int client) {
-    Subscriber subscriber = new Subscriber(options.target(), tally);
+    Subscriber subscriber = new Subscriber(options.target(), tally, times);
     Promise<Void> ready = Promise.promise();
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
         .setHost(options.url().getHost()).setPort(options.url().getPort())
@@ -120,7 +123,7 @@ final class SubscriberGroup extends VerticleBase {
   }
 
   private Future<Void> openSse(int client) {
-    Subscriber subscriber = new Subscriber(options.target(), tally);
+    Subscriber subscriber = new Subscriber(options.target(), tally, times);
     RequestOptions request = new RequestOptions()
         .setHost(options.url().getHost()).setPort(options.url().getPort())
         .setURI(options.target().ssePath(options.topic()))

@@ -1,11 +1,12 @@
 package io.newspush.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,12 +34,10 @@ final class Tally {
   final Histogram latencyMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
   /** From sending a publish request to its answer; the warm-up's are cleared with its latencies. */
   final Histogram publishAnswerMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
-  /**
-   * By publish counter, the latency of an article's first and of its last delivery: whether a slow
-   * tail is a few late articles or every article's last subscribers.
-   */
-  private final AtomicLongArray firstLatencyMicros;
-  private final AtomicLongArray lastLatencyMicros;
+  /** How many articles this run publishes, the warm-up's included. */
+  private final int articles;
+  /** Each event loop's first and last delivery per article, merged only when the run is over. */
+  private final List<ArticleTimes> articleTimes = new CopyOnWriteArrayList<>();
   final AtomicReference<String> firstConnectError = new AtomicReference<>();
   final AtomicReference<String> firstOtherMessage = new AtomicReference<>();
   final AtomicReference<String> firstPublishError = new AtomicReference<>();
@@ -48,11 +47,14 @@ final class Tally {
   private final AtomicLong connectionSlots = new AtomicLong(Long.MAX_VALUE);
 
   Tally(int articles) {
-    firstLatencyMicros = new AtomicLongArray(articles);
-    lastLatencyMicros = new AtomicLongArray(articles);
-    for (int i = 0; i < articles; i++) {
-      firstLatencyMicros.set(i, Long.MAX_VALUE);
-    }
+    this.articles = articles;
+  }
+
+  /** A new event loop's record of first and last deliveries, counted in the run's figures. */
+  ArticleTimes newArticleTimes() {
+    ArticleTimes times = new ArticleTimes(articles);
+    articleTimes.add(times);
+    return times;
   }
 
   void connectionSlots(long slots) {
@@ -70,7 +72,7 @@ final class Tally {
 
   /** How many articles this run publishes, the warm-up's included. */
   int articles() {
-    return firstLatencyMicros.length();
+    return articles;
   }
 
   /** Whether this run published an article with this counter: a marker from another run is not one. */
@@ -78,12 +80,11 @@ final class Tally {
     return counter >= 0 && counter < articles();
   }
 
-  void delivered(int counter, long latencyMicros, long receiptMicros) {
+  void delivered(ArticleTimes times, int counter, long latencyMicros, long receiptMicros) {
     latencyMicros = bounded(latencyMicros);
     this.latencyMicros.recordValue(latencyMicros);
     lastReceiptMicros.accumulate(receiptMicros);
-    firstLatencyMicros.accumulateAndGet(counter, latencyMicros, Math::min);
-    lastLatencyMicros.accumulateAndGet(counter, latencyMicros, Math::max);
+    times.record(counter, latencyMicros);
   }
 
   void answered(long micros) {
@@ -99,9 +100,17 @@ final class Tally {
     Histogram first = new Histogram(MAX_LATENCY_MICROS, 3);
     Histogram last = new Histogram(MAX_LATENCY_MICROS, 3);
     for (int i = from; i < to; i++) {
-      if (firstLatencyMicros.get(i) != Long.MAX_VALUE) {
-        first.recordValue(firstLatencyMicros.get(i));
-        last.recordValue(lastLatencyMicros.get(i));
+      long earliest = Long.MAX_VALUE;
+      long latest = Long.MIN_VALUE;
+      for (ArticleTimes times : articleTimes) {
+        if (times.delivered(i)) {
+          earliest = Math.min(earliest, times.first(i));
+          latest = Math.max(latest, times.last(i));
+        }
+      }
+      if (earliest != Long.MAX_VALUE) {
+        first.recordValue(earliest);
+        last.recordValue(latest);
       }
     }
     return new Result.PerArticle(first, last, publishAnswerMicros.copy());

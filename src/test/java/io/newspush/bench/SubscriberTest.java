@@ -11,39 +11,44 @@ import org.junit.jupiter.api.Test;
  * article's first and last delivery, and does not take another run's article for one of its own.
  */
 class SubscriberTest {
-  private static final long PUBLISHED_MICROS = 1_700_000_000_000_000L;
-
   @Test
-  void eachArticleCountsOnceAndItsFirstAndLastDeliveriesAreKept() {
+  void eachArticleCountsOnceAndItsFirstAndLastDeliveriesAreKept() throws InterruptedException {
     Tally tally = new Tally(3);
-    Subscriber early = new Subscriber(Target.NCHAN, tally);
-    Subscriber late = new Subscriber(Target.NCHAN, tally);
+    // Subscribers of two event loops: an article's first and last delivery merge both records.
+    Subscriber early = new Subscriber(Target.NCHAN, tally, tally.newArticleTimes());
+    Subscriber late = new Subscriber(Target.NCHAN, tally, tally.newArticleTimes());
+    byte[] one = article(1, Payload.nowMicros());
 
-    assertTrue(early.accept(article(1), 0, article(1).length));
-    assertTrue(late.accept(article(1), 0, article(1).length));
-    assertTrue(late.accept(article(1), 0, article(1).length), "a repeat is still a benchmark article");
-    assertTrue(late.accept(article(0), 0, article(0).length));
+    assertTrue(early.accept(one, 0, one.length));
+    Thread.sleep(5);
+    assertTrue(late.accept(one, 0, one.length));
+    assertTrue(late.accept(one, 0, one.length), "a repeat is still a benchmark article");
+    byte[] zero = article(0, Payload.nowMicros());
+    assertTrue(late.accept(zero, 0, zero.length));
 
     assertEquals(4, tally.received.sum());
     assertEquals(3, tally.unique.sum());
     assertEquals(1, tally.duplicates.sum(), "the second delivery of article 1 to the same subscriber");
     assertEquals(1, tally.outOfOrder.sum(), "article 0 after article 1");
-    Result.PerArticle perArticle = tally.perArticle(0, 3);
-    assertEquals(2, perArticle.firstMicros().getTotalCount(), "articles 0 and 1 arrived; article 2 did not");
-    assertTrue(perArticle.lastMicros().getMaxValue() >= perArticle.firstMicros().getMinValue());
+    assertEquals(2, tally.perArticle(0, 3).firstMicros().getTotalCount(), "articles 0 and 1 arrived; article 2 did not");
+    Result.PerArticle articleOne = tally.perArticle(1, 2);
+    long spreadMicros = articleOne.lastMicros().getMaxValue() - articleOne.firstMicros().getMaxValue();
+    assertTrue(spreadMicros >= 4_000, "article 1's last delivery came 5 ms after its first, on the other "
+        + "event loop; the merged record says " + spreadMicros + " us");
   }
 
   @Test
   void anArticleThisRunDidNotPublishIsNotCounted() {
     Tally tally = new Tally(3);
-    Subscriber subscriber = new Subscriber(Target.NCHAN, tally);
+    Subscriber subscriber = new Subscriber(Target.NCHAN, tally, tally.newArticleTimes());
 
-    assertFalse(subscriber.accept(article(3), 0, article(3).length), "counter 3 of a run of three articles");
+    byte[] three = article(3, Payload.nowMicros());
+    assertFalse(subscriber.accept(three, 0, three.length), "counter 3 of a run of three articles");
     assertEquals(0, tally.received.sum());
     assertEquals(0, tally.perArticle(0, 3).firstMicros().getTotalCount());
   }
 
-  private static byte[] article(int counter) {
-    return Payload.article("bench/t", counter, PUBLISHED_MICROS, 600).getBytes();
+  private static byte[] article(int counter, long publishedMicros) {
+    return Payload.article("bench/t", counter, publishedMicros, 600).getBytes();
   }
 }
