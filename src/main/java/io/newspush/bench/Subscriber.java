@@ -40,7 +40,6 @@ final class Subscriber {
       return true;
     }
     seen.set(counter);
-    tally.unique.increment();
     long now = Payload.nowMicros();
     tally.delivered(times, counter, now - mark.publishedMicros(), now);
     long key = target.orderKey(message, from, to, counter);
@@ -48,6 +47,8 @@ final class Subscriber {
       tally.outOfOrder.increment();
     }
     lastKey = Math.max(lastKey, key);
+    // Counted last: the run's figures are read as soon as this count is complete.
+    tally.unique.increment();
     return true;
   }
 
