@@ -156,8 +156,9 @@ public final class FeedWatcher extends VerticleBase {
       return;
     }
     if (notice.article().isPresent() && notice.highestSeq() == lastEmitted + 1) {
-      emit(List.of(notice.article().get()));
+      // Counted first: the gateways may have delivered the article before emit returns.
       metrics.feedFromNotification();
+      emit(List.of(notice.article().get()));
     } else {
       wake(false);
     }
@@ -179,8 +180,10 @@ public final class FeedWatcher extends VerticleBase {
         continue;
       }
       try {
-        feed.emit(EncodedArticle.of(article));
+        EncodedArticle encoded = EncodedArticle.of(article);
+        // Counted before the gateways see it, so a client that has it never reads a count without it.
         metrics.feedEmitted();
+        feed.emit(encoded);
       } catch (InvalidTopicException e) {
         // A row written around the API can carry a topic no pattern can name; it stays readable
         // in history, and must not stall the feed for everyone else.
