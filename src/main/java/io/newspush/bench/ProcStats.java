@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -15,7 +17,16 @@ final class ProcStats {
   /** USER_HZ: the unit of utime and stime in /proc/PID/stat on Linux. */
   static final double CLOCK_TICKS_PER_SECOND = 100;
 
+  /**
+   * How long a list of compiler threads is trusted: JVMs start and stop compiler threads as their
+   * queue grows and shrinks, but listing every thread of every process on each of the run's polls
+   * (ten a second) cost this client more than the rest of its measuring.
+   */
+  private static final long COMPILER_THREADS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final List<Long> pids;
+  private List<Path> compilerThreadStats;
+  private long compilerThreadsFoundNanos;
 
   ProcStats(List<Long> pids) {
     this.pids = pids;
@@ -46,20 +57,33 @@ final class ProcStats {
     if (!enabled()) {
       return -1;
     }
+    long now = System.nanoTime();
+    if (compilerThreadStats == null || now - compilerThreadsFoundNanos > COMPILER_THREADS_MAX_AGE_NANOS) {
+      compilerThreadStats = compilerThreadStats();
+      compilerThreadsFoundNanos = now;
+    }
     long ticks = 0;
+    for (Path stat : compilerThreadStats) {
+      ticks += ticks(readQuietly(stat));
+    }
+    return ticks;
+  }
+
+  private List<Path> compilerThreadStats() {
+    List<Path> stats = new ArrayList<>();
     for (long pid : pids) {
       try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path thread : threads.toList()) {
           String name = readQuietly(thread.resolve("comm")).strip();
           if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-            ticks += ticks(readQuietly(thread.resolve("stat")));
+            stats.add(thread.resolve("stat"));
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list the threads of " + pid, e);
       }
     }
-    return ticks;
+    return stats;
   }
 
   /** utime + stime of one /proc stat line; 0 for an empty one (a thread that has just ended). */

@@ -1,0 +1,50 @@
+package io.newspush.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the benchmark reads about a server's processes from /proc, against real processes. */
+class ProcStatsTest {
+  @Test
+  void aJvmsCompilerTimeIsPartOfItsCpuTimeAndOnlyGrows() {
+    ProcStats jvm = new ProcStats(List.of(ProcessHandle.current().pid()));
+    long before = jvm.compilerTicks();
+    long work = busyCompiling();
+    long after = jvm.compilerTicks();
+    assertTrue(before >= 0 && after >= before, "compiler ticks went from " + before + " to " + after + " over work " + work);
+    assertTrue(after <= jvm.cpuTicks(), "compiler ticks " + after + " above the whole process's " + jvm.cpuTicks());
+    assertTrue(jvm.rssBytes() > 1 << 20, "resident memory " + jvm.rssBytes());
+  }
+
+  @Test
+  void aProcessThatIsNotAJvmHasNoCompilerTime() throws Exception {
+    Process sleep = new ProcessBuilder("sleep", "30").start();
+    try {
+      ProcStats stats = new ProcStats(List.of(sleep.pid()));
+      assertEquals(0, stats.compilerTicks());
+      assertTrue(stats.cpuTicks() >= 0);
+    } finally {
+      sleep.destroy();
+    }
+  }
+
+  @Test
+  void withoutProcessesNothingIsMeasured() {
+    ProcStats none = new ProcStats(List.of());
+    assertEquals(-1, none.cpuTicks());
+    assertEquals(-1, none.compilerTicks());
+    assertEquals(-1, none.rssBytes());
+  }
+
+  /** Enough distinct work that the JIT has something to compile while the test runs. */
+  private static long busyCompiling() {
+    long sum = 0;
+    for (int i = 0; i < 2_000_000; i++) {
+      sum += Long.toString(i).hashCode();
+    }
+    return sum;
+  }
+}
