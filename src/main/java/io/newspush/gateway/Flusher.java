@@ -13,9 +13,28 @@ final class Flusher {
   private final EventLoop loop;
   private List<StreamSocket> pending = new ArrayList<>();
   private List<StreamSocket> spare = new ArrayList<>();
+  private boolean gathering;
 
   Flusher(EventLoop loop) {
     this.loop = loop;
+  }
+
+  /**
+   * Runs {@code action} with every socket's writes held for the turn's flush, so what a socket is
+   * sent meanwhile leaves in one gathered write rather than one write each.
+   */
+  void gather(Runnable action) {
+    gathering = true;
+    try {
+      action.run();
+    } finally {
+      gathering = false;
+    }
+  }
+
+  /** Whether writes are being held for the turn's flush (see {@link #gather}). */
+  boolean gathering() {
+    return gathering;
   }
 
   void flushLater(StreamSocket socket) {

@@ -70,9 +70,11 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fanout = new Fanout(feedStatus.head(), metrics);
+    Flusher flusher = new Flusher(((ContextInternal) this.context).nettyEventLoop());
     GatewayContext context = new GatewayContext(vertx, fanout, new Replay(store), config, metrics, limiter, limitLog, subscribers,
-        new Flusher(((ContextInternal) this.context).nettyEventLoop()));
-    return feed.consume(fanout::deliver).completion().compose(registered -> {
+        flusher);
+    Backlog backlog = new Backlog(this.context, flusher, fanout::deliver);
+    return feed.consume(backlog::add).completion().compose(registered -> {
       new Heartbeat(fanout::connections, this::pingSse).start(vertx, config.sse().pingInterval());
       EventLoopProbe.install(vertx, metrics);
       new Heartbeat(fanout::connections, this::pingWebSocket).start(vertx, config.webSocket().pingInterval());

@@ -115,7 +115,8 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
    * <p>When nothing is queued ahead of it, the buffer goes straight to the socket, as nginx does:
    * one system call, no pipeline, no queue entry. Whatever the kernel does not take is queued and
    * leaves with the flush at the end of this event loop's turn, together with anything written
-   * after it.
+   * after it. While the flusher gathers (several articles fanned out together), everything is
+   * queued, so they leave in one gathered write.
    */
   boolean offer(ByteBuf shared, int maxQueuedMessages, long maxQueuedBytes) {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
@@ -126,7 +127,7 @@ final class StreamSocket extends ChannelInboundHandlerAdapter {
       return false;
     }
     bytesWritten += length;
-    if (pending == 0 && directFd != null && shared.hasMemoryAddress() && channel.isOpen()) {
+    if (pending == 0 && directFd != null && shared.hasMemoryAddress() && channel.isOpen() && !flusher.gathering()) {
       int written;
       try {
         written = directFd.writeAddress(shared.memoryAddress(), shared.readerIndex(), shared.writerIndex());
