@@ -6,6 +6,7 @@ import io.newspush.topic.Pattern;
 import io.newspush.topic.TopicIndex;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -81,7 +82,13 @@ final class Fanout {
     }
   }
 
+  /** A copy: what is done to each connection may close it, which takes it out of the set. */
   List<Connection> connections() {
     return new ArrayList<>(connections);
+  }
+
+  /** The connections as they are, not a copy: to be walked at once, without closing any meanwhile. */
+  Collection<Connection> connectionsNow() {
+    return Collections.unmodifiableSet(connections);
   }
 }

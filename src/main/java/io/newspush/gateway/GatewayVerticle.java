@@ -75,9 +75,9 @@ public final class GatewayVerticle extends VerticleBase {
         flusher);
     Backlog backlog = new Backlog(this.context, flusher, fanout::deliver);
     return feed.consume(backlog::add).completion().compose(registered -> {
-      new Heartbeat(fanout::connections, this::pingSse).start(vertx, config.sse().pingInterval());
+      new Heartbeat(fanout::connectionsNow, this::pingSse).start(vertx, config.sse().pingInterval());
       EventLoopProbe.install(vertx, metrics);
-      new Heartbeat(fanout::connections, this::pingWebSocket).start(vertx, config.webSocket().pingInterval());
+      new Heartbeat(fanout::connectionsNow, this::pingWebSocket).start(vertx, config.webSocket().pingInterval());
       HttpServerOptions options = new HttpServerOptions();
       config.http().tlsCert().ifPresent(cert -> options.setSsl(true).setKeyCertOptions(
           new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(config.http().tlsKey().orElseThrow().toString())));

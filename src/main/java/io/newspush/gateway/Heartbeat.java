@@ -2,6 +2,8 @@ package io.newspush.gateway;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -16,11 +18,11 @@ final class Heartbeat {
   /** A connection's slice is fixed, so it is still visited once per interval. */
   private static final int SLICES = 16;
 
-  private final Supplier<List<Connection>> connections;
+  private final Supplier<Collection<Connection>> connections;
   private final Consumer<Connection> ping;
   private int tick;
 
-  Heartbeat(Supplier<List<Connection>> connections, Consumer<Connection> ping) {
+  Heartbeat(Supplier<Collection<Connection>> connections, Consumer<Connection> ping) {
     this.connections = connections;
     this.ping = ping;
   }
@@ -32,10 +34,13 @@ final class Heartbeat {
   private void pingNextSlice() {
     int slice = tick;
     tick = (tick + 1) % SLICES;
+    List<Connection> due = new ArrayList<>();
     for (Connection connection : connections.get()) {
       if (Math.floorMod(System.identityHashCode(connection), SLICES) == slice) {
-        ping.accept(connection);
+        due.add(connection);
       }
     }
+    // Pinged once the walk is over: a ping can close its connection, which leaves the set walked.
+    due.forEach(ping);
   }
 }
