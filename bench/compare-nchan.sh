@@ -29,7 +29,8 @@
 # more CPU than either server, on the same two cores, and G1's concurrent refinement threads were
 # about a tenth of it.
 #
-# Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), JAR (target/newspush.jar; built if
+# Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), SSE_PING_SECONDS (15) and WS_PING_SECONDS (25)
+# for both servers' keep-alives, JAR (target/newspush.jar; built if
 # missing), KEEP=1 keeps the work directory (configs, logs, JSON results). Installing nginx needs
 # root. Everything started here is stopped on exit.
 set -euo pipefail
@@ -41,6 +42,11 @@ HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
 WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 8)}
 NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC}
+# newspush's keep-alive defaults (conf/newspush.json), given to both servers: Nchan sends none
+# unless told, and a client that answers pings and reads comments from one server only is not
+# doing the same work against both.
+SSE_PING_SECONDS=${SSE_PING_SECONDS:-15}
+WS_PING_SECONDS=${WS_PING_SECONDS:-25}
 NCHAN_PORT=${NCHAN_PORT:-8081}
 NEWSPUSH_PORT=${NEWSPUSH_PORT:-8080}
 TOKEN="bench-publisher-token-$RANDOM$RANDOM"
@@ -137,7 +143,13 @@ http {
   server {
     listen 127.0.0.1:$NCHAN_PORT backlog=4096;
     location ~ ^/pub/(.+)\$ { nchan_publisher; nchan_channel_id \$1; }
-    location ~ ^/sub/(.+)\$ { nchan_subscriber websocket eventsource; nchan_channel_id \$1; }
+    location ~ ^/sub/(.+)\$ {
+      nchan_subscriber websocket eventsource; nchan_channel_id \$1;
+      # The keep-alives newspush sends: a ": ping" comment on every SSE stream, a ping frame on
+      # every WebSocket, each on its own subscriber's schedule.
+      nchan_eventsource_ping_interval $SSE_PING_SECONDS; nchan_eventsource_ping_comment ping; nchan_eventsource_ping_event "";
+      nchan_websocket_ping_interval $WS_PING_SECONDS;
+    }
   }
 }
 EOF
@@ -158,6 +170,7 @@ start_nchan() {
 
 start_newspush() {
   NEWSPUSH_HTTP_HOST=127.0.0.1 NEWSPUSH_HTTP_PORT=$NEWSPUSH_PORT NEWSPUSH_PUBLISHER_TOKEN=$TOKEN \
+    NEWSPUSH_SSE_PING_SECONDS=$SSE_PING_SECONDS NEWSPUSH_WS_PING_SECONDS=$WS_PING_SECONDS \
     NEWSPUSH_DATA_DIR="$work/newspush-data" java $NEWSPUSH_JAVA_OPTS -Xlog:gc:file="$work/$name-newspush-gc.log" \
     -jar "$work/newspush.jar" >>"$work/newspush.log" 2>&1 &
   server_pid=$!
