@@ -56,7 +56,7 @@ TOKEN="bench-publisher-token-$RANDOM$RANDOM"
 NCHAN_MODULE=/usr/share/nginx/modules/ngx_nchan_module.so
 
 print_table() {
-  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery (of it JIT compiler) | server bytes/idle conn | lost/dup/ooo | client CPU % | load 1m |"
+  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery (of it JIT compiler) | server bytes/idle conn | lost/dup/ooo | client CPU % (of it JIT compiler) | load 1m |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"
   for name in a b c; do
     for target in nchan newspush; do
@@ -76,7 +76,8 @@ print_table() {
             + (if (.server_jit_cpu_us_per_delivery // 0) > 0 then " (JIT \(.server_jit_cpu_us_per_delivery | r(10)))" else "" end))
         + " | " + (if .articles == 0 then (.server_rss_bytes_per_connection | tostring) else "-" end)
         + " | " + load("\(.lost)/\(.duplicated)/\(.out_of_order)")
-        + " | " + load(.client_cpu_percent | r(1))
+        + " | " + load((.client_cpu_percent | r(1))
+            + (if (.client_jit_cpu_percent // 0) > 0 then " (JIT \(.client_jit_cpu_percent | r(10)))" else "" end))
         + " | \($load) |"' "$file"
     done
   done

@@ -75,7 +75,7 @@ public final class BenchRun {
         tally.received.sum(), tally.unique.sum(), tally.duplicates.sum(), tally.outOfOrder.sum(),
         tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(), tally.firstOtherMessage.get(),
         tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected, delivery.serverTicks(),
-        delivery.compilerTicks(), delivery.clientTicks(), warmup,
+        delivery.compilerTicks(), delivery.clientTicks(), delivery.clientCompilerTicks(), warmup,
         tally.perArticle(options.warmupArticles(), options.warmupArticles() + options.articles()));
   }
 
@@ -112,10 +112,10 @@ public final class BenchRun {
     return seconds;
   }
 
-  /** The delivery phase's timings and the CPU ticks spent in it by the server and by this process. */
+  /** The delivery phase's timings and the CPU ticks spent in it by the server and by this process (and their JIT compilers). */
   private record Delivery(double publishSeconds, double deliverySeconds, long serverTicks, long compilerTicks,
-                          long clientTicks) {
-    static final Delivery NONE = new Delivery(0, 0, -1, -1, 0);
+                          long clientTicks, long clientCompilerTicks) {
+    static final Delivery NONE = new Delivery(0, 0, -1, -1, 0, 0);
   }
 
   /** Publishes, then waits until every subscriber has every article or nothing moves for --drain seconds. */
@@ -123,8 +123,9 @@ public final class BenchRun {
     long serverStart = server.cpuTicks();
     long compilerStart = server.compilerTicks();
     long clientStart = client.cpuTicks();
+    long clientCompilerStart = client.compilerTicks();
     // CPU ticks when the last delivery (or publish) was seen, so waiting in vain is not billed.
-    long[] ticksAtLastProgress = {serverStart, clientStart, compilerStart};
+    long[] ticksAtLastProgress = {serverStart, clientStart, compilerStart, clientCompilerStart};
     Publisher publisher = new Publisher(vertx, options, tally, options.warmupArticles(), options.articles());
     Future<Void> publishing = publisher.run();
     waitFor(allDelivered(publishing, subscribed), () -> tally.published.sum() + tally.unique.sum(),
@@ -136,12 +137,14 @@ public final class BenchRun {
           ticksAtLastProgress[0] = server.cpuTicks();
           ticksAtLastProgress[1] = client.cpuTicks();
           ticksAtLastProgress[2] = server.compilerTicks();
+          ticksAtLastProgress[3] = client.compilerTicks();
         });
     double deliverySeconds = tally.received.sum() == warmup.received()
         ? 0 : (tally.lastReceiptMicros.get() - publisher.firstPublishMicros()) / 1e6;
     return new Delivery(publishing.isComplete() ? publisher.seconds() : 0, deliverySeconds,
         serverStart < 0 ? -1 : ticksAtLastProgress[0] - serverStart,
-        compilerStart < 0 ? -1 : ticksAtLastProgress[2] - compilerStart, ticksAtLastProgress[1] - clientStart);
+        compilerStart < 0 ? -1 : ticksAtLastProgress[2] - compilerStart, ticksAtLastProgress[1] - clientStart,
+        ticksAtLastProgress[3] - clientCompilerStart);
   }
 
   /** Every article published so far, warm-up included, has reached every subscriber, and publishing is over. */

@@ -34,6 +34,7 @@ public record Result(
     long cpuTicks,
     long compilerCpuTicks,
     long clientCpuTicks,
+    long clientCompilerCpuTicks,
     Warmup warmup,
     PerArticle perArticle) {
 
@@ -96,10 +97,24 @@ public record Result(
 
   /** The benchmark's own CPU use while delivering, in percent of all cores. */
   double clientCpuPercent() {
+    return shareOfMachineWhileDelivering(clientCpuTicks);
+  }
+
+  /**
+   * The part of {@link #clientCpuPercent()} spent by this process's own JIT compiler threads: a
+   * client still compiling while it measures takes the cores from the server it measures, and
+   * the two servers' runs are only comparable when this is about equal.
+   */
+  double clientCompilerCpuPercent() {
+    return shareOfMachineWhileDelivering(clientCompilerCpuTicks);
+  }
+
+  /** CPU ticks as a percentage of all cores over the delivery phase; -1 without one. */
+  private double shareOfMachineWhileDelivering(long ticks) {
     if (deliverySeconds <= 0) {
       return -1;
     }
-    double seconds = clientCpuTicks / ProcStats.CLOCK_TICKS_PER_SECOND;
+    double seconds = ticks / ProcStats.CLOCK_TICKS_PER_SECOND;
     return 100 * seconds / deliverySeconds / Runtime.getRuntime().availableProcessors();
   }
 
@@ -148,8 +163,8 @@ public record Result(
       line(out, "publishing    answered p50 %.2f  p99 %.2f  max %.2f ms after the request was sent%n",
           millisAt(perArticle.publishAnswerMicros(), 50), millisAt(perArticle.publishAnswerMicros(), 99),
           millisAt(perArticle.publishAnswerMicros(), 100));
-      line(out, "throughput    %.0f deliveries/s over %.2f s; this client used %.0f%% of the machine's CPU meanwhile%n",
-          deliveriesPerSecond(), deliverySeconds, clientCpuPercent());
+      line(out, "throughput    %.0f deliveries/s over %.2f s; this client used %.0f%% of the machine's CPU meanwhile"
+          + " (%.1f%% its JIT compiler)%n", deliveriesPerSecond(), deliverySeconds, clientCpuPercent(), clientCompilerCpuPercent());
     }
     if (otherMessages > 0) {
       line(out, "unexpected    %d other messages, the first: %s%n", otherMessages, firstOtherMessage);
@@ -207,6 +222,7 @@ public record Result(
         .put("delivery_seconds", deliverySeconds)
         .put("deliveries_per_second", deliveriesPerSecond())
         .put("client_cpu_percent", clientCpuPercent())
+        .put("client_jit_cpu_percent", clientCompilerCpuPercent())
         .put("server_pids", options.serverPids())
         .put("server_rss_before_bytes", rssBeforeBytes)
         .put("server_rss_connected_bytes", rssConnectedBytes)

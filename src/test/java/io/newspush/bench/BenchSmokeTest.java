@@ -43,6 +43,10 @@ class BenchSmokeTest {
     assertTrue(result.compilerMicrosPerDelivery() >= 0, result.text());
     assertTrue(result.compilerMicrosPerDelivery() <= result.cpuMicrosPerDelivery(), result.text());
     assertTrue(result.json().containsKey("server_jit_cpu_us_per_delivery"), result.json().encode());
+    // The client's own compiler threads, likewise a part of the client's CPU.
+    assertTrue(result.clientCompilerCpuPercent() >= 0, result.text());
+    assertTrue(result.clientCompilerCpuPercent() <= result.clientCpuPercent(), result.text());
+    assertTrue(result.json().containsKey("client_jit_cpu_percent"), result.json().encode());
   }
 
   @Test
