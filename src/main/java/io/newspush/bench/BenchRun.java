@@ -112,7 +112,10 @@ public final class BenchRun {
     return seconds;
   }
 
-  /** The delivery phase's timings and the CPU ticks spent in it by the server and by this process (and their JIT compilers). */
+  /**
+   * The delivery phase's timings, and the CPU ticks spent in it by the server, by this process and
+   * by the JIT compilers of both.
+   */
   private record Delivery(double publishSeconds, double deliverySeconds, long serverTicks, long compilerTicks,
                           long clientTicks, long clientCompilerTicks) {
     static final Delivery NONE = new Delivery(0, 0, -1, -1, 0, 0);
