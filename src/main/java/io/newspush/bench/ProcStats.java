@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,6 +29,12 @@ final class ProcStats {
   private final List<Long> pids;
   private List<Path> compilerThreadStats;
   private long compilerThreadsFoundNanos;
+  /**
+   * The highest ticks read from each compiler thread seen: a JVM stops compiler threads when their
+   * queue is short, and a thread gone from /proc must not take its CPU time out of the sum, which
+   * made the compiler's share of a run come out low or below zero.
+   */
+  private final Map<Path, Long> compilerTicksByThread = new HashMap<>();
 
   ProcStats(List<Long> pids) {
     this.pids = pids;
@@ -62,11 +70,10 @@ final class ProcStats {
       compilerThreadStats = compilerThreadStats();
       compilerThreadsFoundNanos = now;
     }
-    long ticks = 0;
     for (Path stat : compilerThreadStats) {
-      ticks += ticks(readQuietly(stat));
+      compilerTicksByThread.merge(stat, ticks(readQuietly(stat)), Math::max);
     }
-    return ticks;
+    return compilerTicksByThread.values().stream().mapToLong(Long::longValue).sum();
   }
 
   private List<Path> compilerThreadStats() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** What the benchmark reads about a server's processes from /proc, against real processes. */
@@ -17,6 +18,25 @@ class ProcStatsTest {
     assertTrue(before >= 0 && after >= before, "compiler ticks went from " + before + " to " + after + " over work " + work);
     assertTrue(after <= jvm.cpuTicks(), "compiler ticks " + after + " above the whole process's " + jvm.cpuTicks());
     assertTrue(jvm.rssBytes() > 1 << 20, "resident memory " + jvm.rssBytes());
+  }
+
+  @Test
+  void aCompilerThreadThatEndsKeepsItsTimeInTheSum() throws Exception {
+    ProcStats jvm = new ProcStats(List.of(ProcessHandle.current().pid()));
+    long before = jvm.compilerTicks();
+    AtomicBoolean stop = new AtomicBoolean();
+    // Named like HotSpot's compiler threads: Linux shows the first 15 characters, as it does theirs.
+    Thread compiler = new Thread(() -> busyUntil(stop), "C2 CompilerThread-test");
+    compiler.start();
+    Thread.sleep(1_100);
+    long whileRunning = jvm.compilerTicks();
+    stop.set(true);
+    compiler.join();
+    Thread.sleep(1_100);
+    long afterItEnded = jvm.compilerTicks();
+    assertTrue(whileRunning - before >= 50, "the busy thread's ticks were counted: " + before + " then " + whileRunning);
+    assertTrue(afterItEnded >= whileRunning,
+        "compiler ticks fell from " + whileRunning + " to " + afterItEnded + " when a compiler thread ended");
   }
 
   @Test
@@ -37,6 +57,14 @@ class ProcStatsTest {
     assertEquals(-1, none.cpuTicks());
     assertEquals(-1, none.compilerTicks());
     assertEquals(-1, none.rssBytes());
+  }
+
+  private static long busyUntil(AtomicBoolean stop) {
+    long spins = 0;
+    while (!stop.get()) {
+      spins++;
+    }
+    return spins;
   }
 
   /** Enough distinct work that the JIT has something to compile while the test runs. */
