@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Subscriber auth on: every case once over SSE (HTTP status and JSON error, no stream) and once
@@ -40,9 +40,8 @@ class SubscriberAuthorisationTest {
   private Jwts jwts;
 
   @BeforeAll
-  void start(Vertx vertx) throws Exception {
+  void start(Vertx vertx, @TempDir Path keys) throws Exception {
     jwts = new Jwts(vertx);
-    Path keys = Files.createTempDirectory("newspush-keys");
     node = TestNode.start(TestPostgres.newDatabase(), Map.of(
         "NEWSPUSH_AUTH_SUBSCRIBERS", "true",
         "NEWSPUSH_AUTH_JWT_SECRET", Jwts.SECRET,

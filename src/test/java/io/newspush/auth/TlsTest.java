@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** HTTPS and WSS from a PEM certificate and key, here a self-signed one made for the test. */
 @ExtendWith(VertxExtension.class)
@@ -31,8 +32,7 @@ class TlsTest {
   private Path cert;
 
   @BeforeAll
-  void start() throws Exception {
-    Path dir = java.nio.file.Files.createTempDirectory("newspush-tls");
+  void start(@TempDir Path dir) throws Exception {
     cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
-import io.newspush.testing.Http;
 import io.newspush.testing.TestNode;
+import io.newspush.testing.reliability.ControlledPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,23 +26,19 @@ class HealthTest {
   /** The feed's LISTEN connection retries with a backoff of up to 5 s; leave room for that and a slow machine. */
   private static final Duration RECOVERY = Duration.ofSeconds(40);
 
-  private Path dataDir;
-  private int port;
-  private EmbeddedPostgres postgres;
+  private ControlledPostgres postgres;
   private TestNode node;
   private Http http;
 
   @BeforeAll
-  void start(Vertx vertx) throws IOException {
-    dataDir = Files.createTempDirectory("newspush-health-pg");
-    port = TestNode.freePort();
-    postgres = startPostgres();
-    node = TestNode.start("postgresql://postgres@localhost:" + port + "/postgres");
+  void start(Vertx vertx) {
+    postgres = ControlledPostgres.start();
+    node = TestNode.start(postgres.url());
     http = new Http(vertx, node.port());
   }
 
   @AfterAll
-  void stop() throws IOException {
+  void stop() {
     if (node != null) {
       node.close();
     }
@@ -64,15 +56,14 @@ class HealthTest {
   }
 
   @Test
-  void readinessFollowsTheDatabaseDownAndUp() throws IOException {
+  void readinessFollowsTheDatabaseDownAndUp() {
     Await.until(() -> http.get("/health/ready").status() == 200, () -> "not ready at start: " + http.get("/health/ready"));
     JsonObject ready = http.get("/health/ready").json();
     assertEquals("ready", ready.getString("status"));
     assertEquals("up", ready.getString("database"));
     assertEquals("caught_up", ready.getString("feed"));
 
-    postgres.close();
-    postgres = null;
+    postgres.stop();
     try {
       Await.until(() -> http.get("/health/ready").status() == 503, RECOVERY,
           () -> "still ready with PostgreSQL stopped: " + http.get("/health/ready"));
@@ -81,7 +72,7 @@ class HealthTest {
       assertEquals("down", down.getString("database"));
       assertEquals(200, http.get("/health/live").status(), "a lost database is no reason to restart the process");
     } finally {
-      postgres = startPostgres();
+      postgres.startAgain();
     }
 
     Await.until(() -> http.get("/health/ready").status() == 200, RECOVERY,
@@ -89,16 +80,5 @@ class HealthTest {
     JsonObject again = http.get("/health/ready").json();
     assertEquals("up", again.getString("database"));
     assertEquals("caught_up", again.getString("feed"));
-  }
-
-  /** Same directory and port every time, so the node's configured URL stays valid across restarts. */
-  private EmbeddedPostgres startPostgres() throws IOException {
-    return EmbeddedPostgres.builder()
-        .setDataDirectory(dataDir)
-        .setCleanDataDirectory(false)
-        .setPort(port)
-        .setLocaleConfig("encoding", "UTF8")
-        .setLocaleConfig("locale", "C.UTF-8")
-        .start();
   }
 }

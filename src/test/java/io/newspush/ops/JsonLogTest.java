@@ -23,7 +23,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node started the way an operator starts it ({@code java ... io.newspush.Main} with environment
@@ -45,7 +45,7 @@ class JsonLogTest {
   private static final String DATABASE_PASSWORD = "PgPassword987";
 
   @Test
-  void everyLineIsJsonAndNoSecretIsWritten(Vertx vertx) throws Exception {
+  void everyLineIsJsonAndNoSecretIsWritten(Vertx vertx, @TempDir Path dataDir) throws Exception {
     // The test PostgreSQL trusts local connections, so any password works and must be hidden.
     String database = TestPostgres.newDatabase().replace("//postgres@", "//postgres:" + DATABASE_PASSWORD + "@");
     int port = TestNode.freePort();
@@ -59,7 +59,7 @@ class JsonLogTest {
     environment.put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
     environment.put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
     environment.put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
-    environment.put("NEWSPUSH_DATA_DIR", Files.createTempDirectory("newspush-json-log").toString());
+    environment.put("NEWSPUSH_DATA_DIR", dataDir.toString());
     Process node = builder.start();
     Output stdout = new Output(node.getInputStream());
     Output stderr = new Output(node.getErrorStream());

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs after {@code mvn package}: the jar the Dockerfile copies into the image is the jar Maven
@@ -33,14 +34,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PackagedJarIT {
 
   @Test
-  void theJarTheImageRunsServesAndStopsCleanly(Vertx vertx) throws Exception {
+  void theJarTheImageRunsServesAndStopsCleanly(Vertx vertx, @TempDir Path dataDir) throws Exception {
     Matcher copy = java.util.regex.Pattern.compile("COPY --from=build /src/(\\S+) (\\S+)").matcher(Files.readString(Path.of("Dockerfile")));
     assertTrue(copy.find(), "the Dockerfile copies the jar from the build stage");
     Path jar = Path.of(copy.group(1));
     assertTrue(Files.isRegularFile(jar), jar + " (what the image copies) was built by mvn package");
 
     int port = TestNode.freePort();
-    Process server = start(jar, port, Files.createTempFile("newspush-jar", ".log"));
+    Process server = start(jar, port, dataDir, Files.createTempFile("newspush-jar", ".log"));
     try {
       Http http = new Http(vertx, port);
       Await.until(() -> ready(http), Duration.ofSeconds(60), () -> "the packaged server did not become ready");
@@ -64,10 +65,10 @@ class PackagedJarIT {
    * that path, which the in-process tests on Linux do not.
    */
   @Test
-  void withoutTheNativeTransportEveryDeliveryTakesThePipelineAndArrives(Vertx vertx) throws Exception {
+  void withoutTheNativeTransportEveryDeliveryTakesThePipelineAndArrives(Vertx vertx, @TempDir Path dataDir) throws Exception {
     int port = TestNode.freePort();
     Path log = Files.createTempFile("newspush-nio", ".log");
-    Process server = start(Path.of("target/newspush.jar"), port, log, "-Dio.netty.transport.noNative=true");
+    Process server = start(Path.of("target/newspush.jar"), port, dataDir, log, "-Dio.netty.transport.noNative=true");
     try {
       Http http = new Http(vertx, port);
       Await.until(() -> ready(http), Duration.ofSeconds(60), () -> "the server without epoll did not become ready");
@@ -88,7 +89,7 @@ class PackagedJarIT {
     }
   }
 
-  private static Process start(Path jar, int port, Path log, String... jvmOptions) throws IOException {
+  private static Process start(Path jar, int port, Path dataDir, Path log, String... jvmOptions) throws IOException {
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-jar", jar.toString()));
@@ -99,7 +100,7 @@ class PackagedJarIT {
     builder.environment().put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
     builder.environment().put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
     builder.environment().put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
-    builder.environment().put("NEWSPUSH_DATA_DIR", Files.createTempDirectory("newspush-jar").toString());
+    builder.environment().put("NEWSPUSH_DATA_DIR", dataDir.toString());
     return builder.start();
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
 import io.newspush.testing.Live;
+import io.newspush.testing.ScratchDirectory;
 import io.newspush.testing.Sql;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
@@ -61,7 +62,7 @@ class ServerKilledTest {
         "NEWSPUSH_HTTP_HOST", "127.0.0.1",
         "NEWSPUSH_HTTP_PORT", Integer.toString(port),
         "NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN,
-        "NEWSPUSH_DATA_DIR", Files.createTempDirectory("newspush-process").toString(),
+        "NEWSPUSH_DATA_DIR", ScratchDirectory.create("newspush-process").toString(),
         "NEWSPUSH_FEED_POLL_MS", "500");
     // Next to the surefire reports when run by Maven, so a failure's full node log is at hand.
     Path logs = Files.isDirectory(Path.of("target")) ? Path.of("target") : Path.of(System.getProperty("java.io.tmpdir"));
@@ -75,9 +76,7 @@ class ServerKilledTest {
     for (NodeProcess process : processes) {
       process.close();
     }
-    try (java.util.stream.Stream<Path> files = Files.walk(Path.of(environment.get("NEWSPUSH_DATA_DIR")))) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
+    ScratchDirectory.delete(Path.of(environment.get("NEWSPUSH_DATA_DIR")));
   }
 
   private NodeProcess launch() {

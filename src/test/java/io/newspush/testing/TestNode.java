@@ -6,7 +6,6 @@ import io.newspush.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +17,12 @@ public final class TestNode implements AutoCloseable {
 
   private final Server server;
   private final int port;
+  private final Path dataDir;
 
-  private TestNode(Server server, int port) {
+  private TestNode(Server server, int port, Path dataDir) {
     this.server = server;
     this.port = port;
+    this.dataDir = dataDir;
   }
 
   /** Starts a node on the given database; {@code settings} are NEWSPUSH_* variables that override defaults. */
@@ -31,11 +32,12 @@ public final class TestNode implements AutoCloseable {
     environment.put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
     environment.put("NEWSPUSH_HTTP_PORT", Integer.toString(freePort()));
     environment.put("NEWSPUSH_PUBLISHER_TOKEN", TOKEN);
-    environment.put("NEWSPUSH_DATA_DIR", tempDir().toString());
+    Path dataDir = ScratchDirectory.create("newspush-node");
+    environment.put("NEWSPUSH_DATA_DIR", dataDir.toString());
     environment.put("NEWSPUSH_FEED_POLL_MS", "500");
     environment.putAll(settings);
     Config config = ConfigLoader.load(Optional.empty(), environment);
-    return new TestNode(Server.start(config), config.http().port());
+    return new TestNode(Server.start(config), config.http().port(), dataDir);
   }
 
   public static TestNode start(String databaseUrl) {
@@ -57,19 +59,12 @@ public final class TestNode implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    ScratchDirectory.delete(dataDir);
   }
 
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("newspush-node");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

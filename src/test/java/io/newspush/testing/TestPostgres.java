@@ -6,9 +6,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,13 +21,13 @@ public final class TestPostgres {
 
   private static synchronized EmbeddedDatabase server() {
     if (server == null) {
-      try {
-        Path dir = Files.createTempDirectory("newspush-test-pg");
-        server = EmbeddedDatabase.start(dir);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      Path dir = ScratchDirectory.create("newspush-test-pg");
+      EmbeddedDatabase started = EmbeddedDatabase.start(dir);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.close();
+        ScratchDirectory.delete(dir);
+      }));
+      server = started;
     }
     return server;
   }

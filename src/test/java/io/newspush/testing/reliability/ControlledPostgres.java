@@ -1,10 +1,10 @@
 package io.newspush.testing.reliability;
 
+import io.newspush.testing.ScratchDirectory;
 import io.newspush.testing.TestNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,13 +24,9 @@ public final class ControlledPostgres implements AutoCloseable {
 
   /** Creates the data directory (initdb) and starts the server on a free port. */
   public static ControlledPostgres start() {
-    try {
-      ControlledPostgres controlled = new ControlledPostgres(Files.createTempDirectory("newspush-controlled-pg"), TestNode.freePort());
-      controlled.startAgain();
-      return controlled;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ControlledPostgres controlled = new ControlledPostgres(ScratchDirectory.create("newspush-controlled-pg"), TestNode.freePort());
+    controlled.startAgain();
+    return controlled;
   }
 
   /** Starts the server on the same port and data directory; blocks until it accepts connections. */
@@ -82,10 +78,6 @@ public final class ControlledPostgres implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // a temporary directory left behind is not worth failing a test for
-    }
+    ScratchDirectory.delete(directory);
   }
 }
