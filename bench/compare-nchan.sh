@@ -28,9 +28,12 @@
 # measured window, took a core for a few tenths of a second from whichever server it caught.
 # The memory scenario measures a cold server, whose heap has not grown yet. newspush runs with the JVM options the README recommends
 # (NEWSPUSH_JAVA_OPTS, default -XX:+UseParallelGC) and logs its GC pauses to the work directory.
-# The client runs with BENCH_JAVA_OPTS (default -XX:+UseParallelGC) against both servers: it uses
-# more CPU than either server, on the same two cores, and G1's concurrent refinement threads were
-# about a tenth of it.
+# The client runs with BENCH_JAVA_OPTS against both servers: the parallel collector (it uses more
+# CPU than either server, on the same two cores, and G1's concurrent refinement threads were
+# about a tenth of it) and a 1 GB young generation, touched at start. Bench collects its garbage
+# once after the warm-up articles, so a run's allocation (about 20 MB/s in scenario a) fits in the
+# young generation and the client does not pause while scenario a's deliveries are timed; its
+# collections are logged to the work directory ($name-$target-client-gc.log).
 #
 # Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), SSE_PING_SECONDS (15) and WS_PING_SECONDS (25)
 # for both servers' keep-alives, JAR (target/newspush.jar; built if
@@ -44,7 +47,7 @@ ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
 HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
 WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 8)}
 NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
-BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms2g -Xmn1g -XX:+AlwaysPreTouch}
 # newspush's keep-alive defaults (conf/newspush.json), given to both servers: Nchan sends none
 # unless told, and a client that answers pings and reads comments from one server only is not
 # doing the same work against both.
@@ -211,7 +214,8 @@ for scenario in "${scenarios[@]}"; do
       done
     fi
     cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
-    java $BENCH_JAVA_OPTS -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
+    java $BENCH_JAVA_OPTS -Xlog:gc:file="$work/$name-$target-client-gc.log" -cp "$work/newspush.jar" \
+      io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
       --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size 600 --hold "$hold" --warmup "$warmup" \
       --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
     stop_server

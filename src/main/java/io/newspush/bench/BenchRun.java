@@ -87,7 +87,12 @@ public final class BenchRun {
             "warming up: %d of %d published; %d of %d delivered", tally.published.sum(), options.warmupArticles(),
             tally.unique.sum(), tally.published.sum() * subscribed),
         () -> {});
-    return tally.endWarmup();
+    Result.Warmup warmup = tally.endWarmup();
+    // The client's own garbage so far is collected here, not in a pause inside the measured run:
+    // given a young generation that holds a run's allocation (BENCH_JAVA_OPTS in compare-nchan.sh),
+    // the client then never stops while deliveries are being timed, against either server.
+    System.gc();
+    return warmup;
   }
 
   /** Opens every subscriber, one group per event loop; returns the seconds it took. */
