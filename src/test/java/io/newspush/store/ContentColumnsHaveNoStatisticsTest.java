@@ -1,0 +1,43 @@
+package io.newspush.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.newspush.testing.Await;
+import io.newspush.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * ANALYZE (autovacuum's, in the background of a busy server) gathers statistics only for the
+ * columns queries select by, not for the articles' text.
+ */
+@ExtendWith(VertxExtension.class)
+class ContentColumnsHaveNoStatisticsTest {
+
+  @Test
+  void analyzeKeepsStatisticsForTheSelectingColumnsOnly(Vertx vertx) {
+    String url = TestPostgres.newDatabase();
+    Pool pool = TestPostgres.pool(vertx, url);
+    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    ArticleStore store = new ArticleStore(pool);
+    for (int i = 0; i < 20; i++) {
+      Await.result(pool.query("INSERT INTO articles (topic, title, tags, body, author) VALUES ('stats/" + (i % 3)
+          + "', '第" + i + "条', ARRAY['产业'], ARRAY['一段。'], '记者')").execute());
+    }
+    Await.result(store.stampAndRead(0, 100));
+    Await.result(pool.query("ANALYZE articles").execute());
+
+    Set<String> withStatistics = StreamSupport.stream(Await.result(pool.query(
+            "SELECT attname FROM pg_stats WHERE schemaname = 'public' AND tablename = 'articles'").execute()).spliterator(), false)
+        .map(row -> row.getString("attname"))
+        .collect(Collectors.toSet());
+    assertEquals(Set.of("id", "seq", "topic", "inserted_at"), withStatistics,
+        "columns ANALYZE gathered statistics for");
+  }
+}
