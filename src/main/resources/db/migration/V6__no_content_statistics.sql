@@ -2,7 +2,7 @@
 -- uses the statistics of the content columns, yet ANALYZE gathered them: on 12,500 articles it
 -- took about 100 ms of a core, a third of that without them. Autovacuum runs it in the
 -- background whenever enough articles have arrived, on the cores that are fanning articles
--- out, and the benchmark showed a run of slow deliveries around each autoanalyze. A CMS's own
+-- out; in the benchmark the articles fanned out around one were among the slowest. A CMS's own
 -- queries on these columns still work; the planner estimates them with its defaults.
 ALTER TABLE articles
   ALTER COLUMN tags SET STATISTICS 0,
