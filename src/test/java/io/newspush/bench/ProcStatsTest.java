@@ -59,12 +59,10 @@ class ProcStatsTest {
     assertEquals(-1, none.rssBytes());
   }
 
-  private static long busyUntil(AtomicBoolean stop) {
-    long spins = 0;
+  private static void busyUntil(AtomicBoolean stop) {
     while (!stop.get()) {
-      spins++;
+      Thread.onSpinWait();
     }
-    return spins;
   }
 
   /** Enough distinct work that the JIT has something to compile while the test runs. */
