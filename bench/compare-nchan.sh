@@ -2,7 +2,7 @@
 # Runs the same load against Nchan (nginx + Debian's libnginx-mod-nchan) and newspush on this
 # machine, one server at a time, with io.newspush.bench.Bench as the client, and prints one table.
 #
-#   bench/compare-nchan.sh                 full scenarios (about 10 minutes on 2 cores)
+#   bench/compare-nchan.sh                 full scenarios (about 11 minutes on 2 cores)
 #   SCALE=0.2 bench/compare-nchan.sh       connection counts times 0.2
 #   QUICK=1 bench/compare-nchan.sh         SCALE=0.05, a quarter of the articles, 3 s hold (about 2 minutes)
 #   bench/compare-nchan.sh --table DIR     the table again, from a run kept with KEEP=1
@@ -11,6 +11,11 @@
 #   a  1,000 WS + 1,000 SSE, 200 articles of ~600 bytes at 10/s
 #   b  9,900 WS + 9,900 SSE, 100 articles at 10/s
 #   c  9,900 WS + 9,900 SSE idle for 10 s: memory per connection
+#   a2 scenario a against Nchan only, its articles padded so that a subscriber receives as many
+#      bytes per message as from newspush in scenario a (newspush sends the same published
+#      article inside its envelope: type, seq, id and the article's other fields). On two shared
+#      cores the client's work per message is taken from the server's; a2 shows how much of a's
+#      difference that is. Compare its row with newspush's row of a.
 # 19,800 connections fit one client process under this machine's 20,000 open-files limit, and
 # the server's too; Bench says so plainly if they do not.
 #
@@ -59,9 +64,9 @@ TOKEN="bench-publisher-token-$RANDOM$RANDOM"
 NCHAN_MODULE=/usr/share/nginx/modules/ngx_nchan_module.so
 
 print_table() {
-  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery (of it JIT compiler) | server bytes/idle conn | lost/dup/ooo | client CPU % (of it JIT compiler) | load 1m |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"
-  for name in a b c; do
+  echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery (of it JIT compiler) | server bytes/idle conn | lost/dup/ooo | client CPU % (of it JIT compiler) | bytes/message | load 1m |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+  for name in a a2 b c; do
     for target in nchan newspush; do
       file="$1/$name-$target.json"
       [ -f "$file" ] || continue
@@ -81,6 +86,7 @@ print_table() {
         + " | " + load("\(.lost)/\(.duplicated)/\(.out_of_order)")
         + " | " + load((.client_cpu_percent | r(1))
             + (if (.client_jit_cpu_percent // 0) > 0 then " (JIT \(.client_jit_cpu_percent | r(10)))" else "" end))
+        + " | " + load(.message_bytes // -1 | r(1))
         + " | \($load) |"' "$file"
     done
   done
@@ -193,19 +199,29 @@ start_newspush() {
 
 scaled() { awk -v n="$1" -v s="$SCALE" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
 
-# name ws sse articles hold warmup-articles
+# name ws sse articles hold warmup-articles servers
 scenarios=(
-  "a $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0 $((300 / ARTICLE_SHARE))"
-  "b $(scaled 9900) $(scaled 9900) $((100 / ARTICLE_SHARE)) 0 20"
-  "c $(scaled 9900) $(scaled 9900) 0 $HOLD 0"
+  "a $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0 $((300 / ARTICLE_SHARE)) nchan,newspush"
+  "a2 $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0 $((300 / ARTICLE_SHARE)) nchan"
+  "b $(scaled 9900) $(scaled 9900) $((100 / ARTICLE_SHARE)) 0 20 nchan,newspush"
+  "c $(scaled 9900) $(scaled 9900) 0 $HOLD 0 nchan,newspush"
 )
 
 echo "work directory $work; SCALE=$SCALE; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for scenario in "${scenarios[@]}"; do
-  read -r name ws sse articles hold warmup <<<"$scenario"
-  for target in nchan newspush; do
+  read -r name ws sse articles hold warmup servers <<<"$scenario"
+  size=600
+  if [ "$name" = a2 ]; then
+    # Nchan's message is the published body (on SSE with its event's lines around it): publish
+    # bodies larger by the difference between the two servers' messages in scenario a.
+    size=$(jq -rs 'if length == 2 and all(.[]; .message_bytes > 0)
+      then .[0].article_bytes + .[1].message_bytes - .[0].message_bytes else empty end' \
+      "$work/a-nchan.json" "$work/a-newspush.json" 2>/dev/null || true)
+    [ -n "$size" ] || { echo "== scenario a2 skipped: no message sizes from scenario a"; continue; }
+  fi
+  for target in ${servers//,/ }; do
     "start_$target"
-    echo "== scenario $name: $target, $ws WS + $sse SSE, $articles articles at 10/s, hold ${hold}s"
+    echo "== scenario $name: $target, $ws WS + $sse SSE, $articles articles of $size bytes at 10/s, hold ${hold}s"
     if [ "$articles" -gt 0 ]; then
       for round in $(seq "$WARMUPS"); do
         java $BENCH_JAVA_OPTS -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
@@ -216,7 +232,7 @@ for scenario in "${scenarios[@]}"; do
     cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
     java $BENCH_JAVA_OPTS -Xlog:gc:file="$work/$name-$target-client-gc.log" -cp "$work/newspush.jar" \
       io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
-      --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size 600 --hold "$hold" --warmup "$warmup" \
+      --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size "$size" --hold "$hold" --warmup "$warmup" \
       --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
     stop_server
   done

@@ -20,6 +20,7 @@ public record Result(
     String firstPublishError,
     long expected,
     long received,
+    long receivedBytes,
     long unique,
     long duplicated,
     long outOfOrder,
@@ -62,6 +63,15 @@ public record Result(
   public boolean clean() {
     return lost() == 0 && duplicated == 0 && outOfOrder == 0 && subscribed == options.subscribers()
         && publishFailures == 0 && disconnected == 0;
+  }
+
+  /**
+   * The average size of a received article as the subscriber saw it: a WebSocket frame's payload
+   * or an SSE event's lines. What the client has to read and parse per delivery, which differs
+   * between the servers for the same published article (newspush sends it in its envelope).
+   */
+  public long messageBytes() {
+    return received == 0 ? 0 : Math.round((double) receivedBytes / received);
   }
 
   /** Deliveries of the measured articles, the warm-up's left out. */
@@ -154,6 +164,7 @@ public record Result(
       line(out, "deliveries    expected %d, received %d, lost %d, duplicated %d, out of order %d; %d disconnected %s%s%n",
           expected, received, lost(), duplicated, outOfOrder, disconnected, disconnected == 0 ? "" : disconnectReasons,
           options.warmupArticles() > 0 ? "(warm-up included)" : "");
+      line(out, "messages      %d bytes each on average, as received (WebSocket frame payload, SSE event)%n", messageBytes());
       line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
           latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
       line(out, "per article   first delivery p50 %.2f  p99 %.2f  max %.2f;  last delivery p50 %.2f  p99 %.2f  max %.2f ms%n",
@@ -210,6 +221,7 @@ public record Result(
         .put("first_publish_error", firstPublishError)
         .put("expected", expected)
         .put("received", received)
+        .put("message_bytes", messageBytes())
         .put("lost", lost())
         .put("duplicated", duplicated)
         .put("out_of_order", outOfOrder)

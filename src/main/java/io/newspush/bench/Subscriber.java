@@ -34,6 +34,7 @@ final class Subscriber {
       return false;
     }
     tally.received.increment();
+    tally.receivedBytes.add(to - from);
     int counter = (int) mark.counter();
     if (seen.get(counter)) {
       tally.duplicates.increment();

@@ -21,6 +21,8 @@ final class Tally {
   final LongAdder connectFailures = new LongAdder();
   final LongAdder groupsDoneConnecting = new LongAdder();
   final LongAdder received = new LongAdder();
+  /** The size of the benchmark articles received, as the subscriber cut them out (WebSocket frame payload, SSE event). */
+  final LongAdder receivedBytes = new LongAdder();
   final LongAdder unique = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final LongAdder outOfOrder = new LongAdder();

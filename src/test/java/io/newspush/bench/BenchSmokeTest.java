@@ -47,6 +47,10 @@ class BenchSmokeTest {
     assertTrue(result.clientCompilerCpuPercent() >= 0, result.text());
     assertTrue(result.clientCompilerCpuPercent() <= result.clientCpuPercent(), result.text());
     assertTrue(result.json().containsKey("client_jit_cpu_percent"), result.json().encode());
+    // newspush sends the published article inside its envelope (type, seq, id and the article's
+    // other fields), so what a subscriber reads is larger than what was published.
+    assertTrue(result.messageBytes() > 600, "message bytes against a 600-byte article: " + result.text());
+    assertEquals(result.messageBytes(), result.json().getLong("message_bytes"), result.json().encode());
   }
 
   @Test

@@ -48,6 +48,23 @@ class SubscriberTest {
     assertEquals(0, tally.perArticle(0, 3).firstMicros().getTotalCount());
   }
 
+  @Test
+  void theBytesOfEachReceivedArticleAreCountedWithinItsBounds() {
+    Tally tally = new Tally(2);
+    Subscriber subscriber = new Subscriber(Target.NCHAN, tally, tally.newArticleTimes());
+    byte[] article = article(0, Payload.nowMicros());
+    // As an SSE event is handed over: a slice of the bytes read from the stream.
+    byte[] stream = new byte[article.length + 20];
+    System.arraycopy(article, 0, stream, 10, article.length);
+    byte[] anotherRuns = article(7, Payload.nowMicros());
+
+    assertTrue(subscriber.accept(stream, 10, 10 + article.length));
+    assertFalse(subscriber.accept(anotherRuns, 0, anotherRuns.length));
+
+    assertEquals(article.length, tally.receivedBytes.sum(),
+        "the article's own bytes only: not the stream around it, not another run's article");
+  }
+
   private static byte[] article(int counter, long publishedMicros) {
     return Payload.article("bench/t", counter, publishedMicros, 600).getBytes();
   }
