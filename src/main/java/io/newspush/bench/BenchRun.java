@@ -72,10 +72,10 @@ public final class BenchRun {
     return new Result(options, subscribed, tally.connectFailures.sum(), tally.firstConnectError.get(),
         tally.fileLimitHit, connectSeconds, tally.published.sum(), delivery.publishSeconds(),
         tally.publishFailures.sum(), tally.firstPublishError.get(), tally.published.sum() * subscribed,
-        tally.received.sum(), tally.receivedBytes.sum(), tally.unique.sum(), tally.duplicates.sum(), tally.outOfOrder.sum(),
-        tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(), tally.firstOtherMessage.get(),
-        tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected, delivery.serverTicks(),
-        delivery.compilerTicks(), delivery.clientTicks(), delivery.clientCompilerTicks(), warmup,
+        tally.received.sum(), tally.receivedBytes.sum(), tally.unique.sum(), tally.duplicates.sum(),
+        tally.outOfOrder.sum(), tally.disconnected.sum(), tally.disconnectReasons(), tally.otherMessages.sum(),
+        tally.firstOtherMessage.get(), tally.latencyMicros.copy(), delivery.deliverySeconds(), rssBefore, rssConnected,
+        delivery.serverTicks(), delivery.compilerTicks(), delivery.clientTicks(), delivery.clientCompilerTicks(), warmup,
         tally.perArticle(options.warmupArticles(), options.warmupArticles() + options.articles()));
   }
 

@@ -21,7 +21,7 @@ final class Tally {
   final LongAdder connectFailures = new LongAdder();
   final LongAdder groupsDoneConnecting = new LongAdder();
   final LongAdder received = new LongAdder();
-  /** The size of the benchmark articles received, as the subscriber cut them out (WebSocket frame payload, SSE event). */
+  /** The bytes of the benchmark articles received, as cut out of the stream: frame payloads, SSE events. */
   final LongAdder receivedBytes = new LongAdder();
   final LongAdder unique = new LongAdder();
   final LongAdder duplicates = new LongAdder();
