@@ -221,7 +221,9 @@ for scenario in "${scenarios[@]}"; do
   fi
   for target in ${servers//,/ }; do
     "start_$target"
-    echo "== scenario $name: $target, $ws WS + $sse SSE, $articles articles of $size bytes at 10/s, hold ${hold}s"
+    traffic="$articles articles of $size bytes at 10/s"
+    [ "$articles" -gt 0 ] || traffic="no articles"
+    echo "== scenario $name: $target, $ws WS + $sse SSE, $traffic, hold ${hold}s"
     if [ "$articles" -gt 0 ]; then
       for round in $(seq "$WARMUPS"); do
         java $BENCH_JAVA_OPTS -cp "$work/newspush.jar" io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
