@@ -8,9 +8,9 @@ import io.newspush.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,10 +31,11 @@ class ContentColumnsHaveNoStatisticsTest {
     }
     Await.result(pool.query("ANALYZE articles").execute());
 
-    Set<String> withStatistics = StreamSupport.stream(Await.result(pool.query(
-            "SELECT attname FROM pg_stats WHERE schemaname = 'public' AND tablename = 'articles'").execute()).spliterator(), false)
-        .map(row -> row.getString("attname"))
-        .collect(Collectors.toSet());
+    Set<String> withStatistics = new HashSet<>();
+    for (Row row : Await.result(pool.query(
+        "SELECT attname FROM pg_stats WHERE schemaname = 'public' AND tablename = 'articles'").execute())) {
+      withStatistics.add(row.getString("attname"));
+    }
     assertEquals(Set.of("id", "seq", "topic", "inserted_at"), withStatistics,
         "columns ANALYZE gathered statistics for");
   }
