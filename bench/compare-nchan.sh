@@ -2,20 +2,18 @@
 # Runs the same load against Nchan (nginx + Debian's libnginx-mod-nchan) and newspush on this
 # machine, one server at a time, with io.newspush.bench.Bench as the client, and prints one table.
 #
-#   bench/compare-nchan.sh                 full scenarios (about 11 minutes on 2 cores)
+#   bench/compare-nchan.sh                 full scenarios (about 20 minutes on 2 cores)
 #   SCALE=0.2 bench/compare-nchan.sh       connection counts times 0.2
-#   QUICK=1 bench/compare-nchan.sh         SCALE=0.05, a quarter of the articles, 3 s hold (about 2 minutes)
+#   QUICK=1 bench/compare-nchan.sh         SCALE=0.05, a quarter of the articles, 3 s hold, one round (about 2 minutes)
 #   bench/compare-nchan.sh --table DIR     the table again, from a run kept with KEEP=1
 #
 # Scenarios (before SCALE):
-#   a  1,000 WS + 1,000 SSE, 200 articles of ~600 bytes at 10/s
+#   a  1,000 WS + 1,000 SSE, 200 articles of ~600 bytes at 10/s, in A_ROUNDS rounds (3) that
+#      alternate the servers: rows a.1, a.2, ... and a line with each server's median. One
+#      round's p99 is the tail of a few articles, and on this machine it moves by several
+#      milliseconds from one run of the same server to the next; the medians are what compare.
 #   b  9,900 WS + 9,900 SSE, 100 articles at 10/s
 #   c  9,900 WS + 9,900 SSE idle for 10 s: memory per connection
-#   a2 scenario a against Nchan only, its articles padded so that a subscriber receives as many
-#      bytes per message as from newspush in scenario a (newspush sends the same published
-#      article inside its envelope: type, seq, id and the article's other fields). On two shared
-#      cores the client's work per message is taken from the server's; a2 shows how much of a's
-#      difference that is. Compare its row with newspush's row of a.
 # 19,800 connections fit one client process under this machine's 20,000 open-files limit, and
 # the server's too; Bench says so plainly if they do not.
 #
@@ -41,7 +39,7 @@
 # collections are logged to the work directory ($name-$target-client-gc.log).
 #
 # Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), SSE_PING_SECONDS (15) and WS_PING_SECONDS (25)
-# for both servers' keep-alives, JAR (target/newspush.jar; built if
+# for both servers' keep-alives, A_ROUNDS (3; 1 with QUICK=1), JAR (target/newspush.jar; built if
 # missing), KEEP=1 keeps the work directory (configs, logs, JSON results). Installing nginx needs
 # root. Everything started here is stopped on exit.
 set -euo pipefail
@@ -51,6 +49,7 @@ SCALE=${SCALE:-$([ "${QUICK:-0}" = 1 ] && echo 0.05 || echo 1)}
 ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
 HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
 WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 8)}
+A_ROUNDS=${A_ROUNDS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 3)}
 NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms2g -Xmn1g -XX:+AlwaysPreTouch}
 # newspush's keep-alive defaults (conf/newspush.json), given to both servers: Nchan sends none
@@ -66,7 +65,8 @@ NCHAN_MODULE=/usr/share/nginx/modules/ngx_nchan_module.so
 print_table() {
   echo "| scenario | server | subscribed | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery (of it JIT compiler) | server bytes/idle conn | lost/dup/ooo | client CPU % (of it JIT compiler) | bytes/message | load 1m |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
-  for name in a a2 b c; do
+  # a, a.1, a.2, ... sort before b and c; older runs' labels (a2) print as they were.
+  for name in $(find "$1" -maxdepth 1 -name '*.json' -printf '%f\n' | sed -E 's/-(nchan|newspush)\.json$//' | sort -uV); do
     for target in nchan newspush; do
       file="$1/$name-$target.json"
       [ -f "$file" ] || continue
@@ -89,6 +89,27 @@ print_table() {
         + " | " + load(.message_bytes // -1 | r(1))
         + " | \($load) |"' "$file"
     done
+  done
+  print_medians "$1"
+}
+
+# Each server's median over the rounds of scenario a (the middle value; the upper middle of an
+# even count), with every round's value after it.
+print_medians() {
+  local rounds
+  rounds=$(find "$1" -maxdepth 1 -name 'a.*-nchan.json' | wc -l)
+  [ "$rounds" -gt 1 ] || return 0
+  echo
+  echo "Scenario a over $rounds rounds, each server's median (every round in order):"
+  for target in nchan newspush; do
+    jq -rs --arg target "$target" '
+      def r: . * 10 | round / 10;
+      def median: sort | .[length / 2 | floor] | r;
+      def each(f): map(f | r | tostring) | join(", ");
+      "- \($target): p99 \(map(.latency_ms.p99) | median) ms (\(each(.latency_ms.p99))); "
+      + "p50 \(map(.latency_ms.p50) | median) ms; "
+      + "server CPU \(map(.server_cpu_us_per_delivery) | median) µs/delivery (\(each(.server_cpu_us_per_delivery)))"' \
+      $(find "$1" -maxdepth 1 -name "a.*-$target.json" | sort -V)
   done
 }
 
@@ -199,29 +220,29 @@ start_newspush() {
 
 scaled() { awk -v n="$1" -v s="$SCALE" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
 
-# name ws sse articles hold warmup-articles servers
+# name ws sse articles hold warmup-articles rounds
 scenarios=(
-  "a $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0 $((300 / ARTICLE_SHARE)) nchan,newspush"
-  "a2 $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0 $((300 / ARTICLE_SHARE)) nchan"
-  "b $(scaled 9900) $(scaled 9900) $((100 / ARTICLE_SHARE)) 0 20 nchan,newspush"
-  "c $(scaled 9900) $(scaled 9900) 0 $HOLD 0 nchan,newspush"
+  "a $(scaled 1000) $(scaled 1000) $((200 / ARTICLE_SHARE)) 0 $((300 / ARTICLE_SHARE)) $A_ROUNDS"
+  "b $(scaled 9900) $(scaled 9900) $((100 / ARTICLE_SHARE)) 0 20 1"
+  "c $(scaled 9900) $(scaled 9900) 0 $HOLD 0 1"
 )
 
 echo "work directory $work; SCALE=$SCALE; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+runs=()
 for scenario in "${scenarios[@]}"; do
-  read -r name ws sse articles hold warmup servers <<<"$scenario"
-  size=600
-  if [ "$name" = a2 ]; then
-    # Nchan's message is the published body (on SSE with its event's lines around it): publish
-    # bodies larger by the difference between the two servers' messages in scenario a.
-    size=$(jq -rs 'if length == 2 and all(.[]; .message_bytes > 0)
-      then .[0].article_bytes + .[1].message_bytes - .[0].message_bytes else empty end' \
-      "$work/a-nchan.json" "$work/a-newspush.json" 2>/dev/null || true)
-    [ -n "$size" ] || { echo "== scenario a2 skipped: no message sizes from scenario a"; continue; }
-  fi
-  for target in ${servers//,/ }; do
+  read -r name ws sse articles hold warmup rounds <<<"$scenario"
+  for round in $(seq "$rounds"); do
+    label=$name
+    [ "$rounds" -eq 1 ] || label="$name.$round"
+    runs+=("$label $ws $sse $articles $hold $warmup")
+  done
+done
+
+for run in "${runs[@]}"; do
+  read -r name ws sse articles hold warmup <<<"$run"
+  for target in nchan newspush; do
     "start_$target"
-    traffic="$articles articles of $size bytes at 10/s"
+    traffic="$articles articles of 600 bytes at 10/s"
     [ "$articles" -gt 0 ] || traffic="no articles"
     echo "== scenario $name: $target, $ws WS + $sse SSE, $traffic, hold ${hold}s"
     if [ "$articles" -gt 0 ]; then
@@ -234,7 +255,7 @@ for scenario in "${scenarios[@]}"; do
     cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
     java $BENCH_JAVA_OPTS -Xlog:gc:file="$work/$name-$target-client-gc.log" -cp "$work/newspush.jar" \
       io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
-      --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size "$size" --hold "$hold" --warmup "$warmup" \
+      --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size 600 --hold "$hold" --warmup "$warmup" \
       --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
     stop_server
   done
