@@ -44,7 +44,7 @@ public record BenchOptions(
                                   fresh client JVM compiles its receiving code meanwhile (default 0)
         --size BYTES              size of each published article's JSON (default 600)
         --local-addresses N       spread connections over source addresses 127.0.0.1..N (default 8; 0: any)
-        --event-loops N           client event loops (default: number of cores)
+        --event-loops N           subscribers' event loops (default: number of cores; the publisher has its own)
         --connect-concurrency N   connection attempts in flight (default 200)
         --hold SECONDS            idle time with everyone connected, before publishing (default 0)
         --drain SECONDS           give up waiting for missing deliveries after this long without progress (default 10)

@@ -32,16 +32,18 @@ public final class BenchRun {
   private final BenchOptions options;
   private final PrintStream progress;
   private final Vertx vertx;
+  private final Vertx publisherVertx;
   private final Tally tally;
   private final ProcStats server;
   /** This process: when it is as busy as the cores allow, the figures measure the client, not the server. */
   private final ProcStats client = new ProcStats(List.of(ProcessHandle.current().pid()));
   private final long startNanos = System.nanoTime();
 
-  private BenchRun(BenchOptions options, PrintStream progress, Vertx vertx) {
+  private BenchRun(BenchOptions options, PrintStream progress, Vertx vertx, Vertx publisherVertx) {
     this.options = options;
     this.progress = progress;
     this.vertx = vertx;
+    this.publisherVertx = publisherVertx;
     this.server = new ProcStats(options.serverPids());
     this.tally = new Tally(options.warmupArticles() + options.articles());
   }
@@ -51,9 +53,14 @@ public final class BenchRun {
     // Native epoll, as the server uses: the client shares the machine with the server it measures,
     // and NIO's selector costs it more CPU per received message.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setPreferNativeTransport(true));
+    // The publisher stands for the newsroom, not for a subscriber: on its own event loop, so that
+    // a publish answer never wakes a subscribers' loop. Nchan answers once it has fanned out and
+    // newspush once it has committed, at the fan-out's start, so a shared loop treated them unalike.
+    Vertx publisherVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
     try {
-      return new BenchRun(options, progress, vertx).execute();
+      return new BenchRun(options, progress, vertx, publisherVertx).execute();
     } finally {
+      await(publisherVertx.close());
       await(vertx.close());
     }
   }
@@ -81,7 +88,7 @@ public final class BenchRun {
 
   /** Publishes the warm-up articles and waits for their deliveries, as the measured ones are waited for. */
   private Result.Warmup warmUp(long subscribed) throws InterruptedException {
-    Future<Void> publishing = new Publisher(vertx, options, tally, 0, options.warmupArticles()).run();
+    Future<Void> publishing = new Publisher(publisherVertx, options, tally, 0, options.warmupArticles()).run();
     waitFor(allDelivered(publishing, subscribed), () -> tally.published.sum() + tally.unique.sum(),
         options.drainSeconds(), () -> String.format(Locale.ROOT,
             "warming up: %d of %d published; %d of %d delivered", tally.published.sum(), options.warmupArticles(),
@@ -134,7 +141,7 @@ public final class BenchRun {
     long clientCompilerStart = client.compilerTicks();
     // CPU ticks when the last delivery (or publish) was seen, so waiting in vain is not billed.
     long[] ticksAtLastProgress = {serverStart, clientStart, compilerStart, clientCompilerStart};
-    Publisher publisher = new Publisher(vertx, options, tally, options.warmupArticles(), options.articles());
+    Publisher publisher = new Publisher(publisherVertx, options, tally, options.warmupArticles(), options.articles());
     Future<Void> publishing = publisher.run();
     waitFor(allDelivered(publishing, subscribed), () -> tally.published.sum() + tally.unique.sum(),
         options.drainSeconds(), () -> String.format(Locale.ROOT,
