@@ -53,14 +53,17 @@ public final class BenchRun {
     // Native epoll, as the server uses: the client shares the machine with the server it measures,
     // and NIO's selector costs it more CPU per received message.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setPreferNativeTransport(true));
-    // The publisher stands for the newsroom, not for a subscriber: on its own event loop, so that
-    // a publish answer never wakes a subscribers' loop. Nchan answers once it has fanned out and
-    // newspush once it has committed, at the fan-out's start, so a shared loop treated them unalike.
-    Vertx publisherVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
     try {
-      return new BenchRun(options, progress, vertx, publisherVertx).execute();
+      // The publisher stands for the newsroom, not for a subscriber: on its own event loop, so that
+      // a publish answer never wakes a subscribers' loop. Nchan answers once it has fanned out and
+      // newspush once it has committed, at the fan-out's start, so a shared loop treated them unalike.
+      Vertx publisherVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+      try {
+        return new BenchRun(options, progress, vertx, publisherVertx).execute();
+      } finally {
+        await(publisherVertx.close());
+      }
     } finally {
-      await(publisherVertx.close());
       await(vertx.close());
     }
   }
