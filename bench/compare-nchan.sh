@@ -50,6 +50,9 @@ ARTICLE_SHARE=$([ "${QUICK:-0}" = 1 ] && echo 4 || echo 1)
 HOLD=$([ "${QUICK:-0}" = 1 ] && echo 3 || echo 10)
 WARMUPS=${WARMUPS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 8)}
 A_ROUNDS=${A_ROUNDS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 3)}
+# Every scenario publishes articles of this size at this rate (issue 7: ~600 bytes at 10/s).
+ARTICLE_BYTES=600
+RATE=10
 NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms2g -Xmn1g -XX:+AlwaysPreTouch}
 # newspush's keep-alive defaults (conf/newspush.json), given to both servers: Nchan sends none
@@ -242,7 +245,7 @@ for run in "${runs[@]}"; do
   read -r name ws sse articles hold warmup <<<"$run"
   for target in nchan newspush; do
     "start_$target"
-    traffic="$articles articles of 600 bytes at 10/s"
+    traffic="$articles articles of $ARTICLE_BYTES bytes at $RATE/s"
     [ "$articles" -gt 0 ] || traffic="no articles"
     echo "== scenario $name: $target, $ws WS + $sse SSE, $traffic, hold ${hold}s"
     if [ "$articles" -gt 0 ]; then
@@ -255,7 +258,7 @@ for run in "${runs[@]}"; do
     cut -d' ' -f1 /proc/loadavg >"$work/$name-$target.load"
     java $BENCH_JAVA_OPTS -Xlog:gc:file="$work/$name-$target-client-gc.log" -cp "$work/newspush.jar" \
       io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
-      --ws "$ws" --sse "$sse" --articles "$articles" --rate 10 --size 600 --hold "$hold" --warmup "$warmup" \
+      --ws "$ws" --sse "$sse" --articles "$articles" --rate "$RATE" --size "$ARTICLE_BYTES" --hold "$hold" --warmup "$warmup" \
       --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
     stop_server
   done
