@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.newspush.testing.Await;
+import io.newspush.testing.Sql;
 import io.newspush.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class TopicShapeConstraintTest {
-  private static final String INSERT = "INSERT INTO articles (topic, title) VALUES ($1, '标题')";
   private static final String CHECK_VIOLATION = "23514";
 
   private static Pool pool;
@@ -36,7 +36,7 @@ class TopicShapeConstraintTest {
   @Test
   void wellShapedTopicsAreStored() {
     for (String topic : List.of("a", "义乌/产业", "economy/industry/textiles", "a/b/c/d/e/f/g/h",
-        "义".repeat(64), "x/" + "é".repeat(64), "v1.2/a-b_c~d!e:f")) {
+        "义".repeat(64), "x/" + "é".repeat(64), "v1.2/a-b_c")) {
       assertNull(refusal(topic), "stored: " + topic);
     }
   }
@@ -54,7 +54,7 @@ class TopicShapeConstraintTest {
   }
 
   private static PgException refusal(String topic) {
-    return Await.result(pool.preparedQuery(INSERT).execute(Tuple.of(topic))
+    return Await.result(pool.preparedQuery(Sql.INSERT).execute(Tuple.of(topic, "标题", new String[] {"正文。"}))
         .map(rows -> (PgException) null)
         .recover(failure -> failure instanceof PgException pg
             ? Future.succeededFuture(pg)
