@@ -9,6 +9,39 @@
 -- seq still follows commit order. A row the insert refuses (a CHECK) has drawn its seq already:
 -- that number is never used, which readers skip like any other (they ask for seq > last).
 
+-- What a notification says of one article (V4's shape), in one place for the stamping and the
+-- publish alike.
+CREATE FUNCTION newspush_article_json(a articles) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT json_build_object('id', a.id, 'seq', a.seq, 'topic', a.topic, 'tags', a.tags, 'title', a.title,
+                           'subtitle', a.subtitle, 'author', a.author, 'summary', a.summary, 'body', a.body,
+                           'url', a.url, 'lang', a.lang, 'published_at', a.published_at)::text
+$$;
+
+CREATE OR REPLACE FUNCTION newspush_stamp(batch integer) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  stamped bigint;
+  highest bigint;
+  notice text;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7375209713330040833);
+  WITH pending AS (
+    SELECT id FROM articles WHERE seq IS NULL ORDER BY inserted_at, id LIMIT batch FOR UPDATE
+  ), numbered AS (
+    SELECT id, nextval('article_seq') AS seq FROM pending
+  ), updated AS (
+    UPDATE articles a SET seq = numbered.seq FROM numbered WHERE a.id = numbered.id RETURNING a.seq
+  )
+  SELECT count(*), max(seq) INTO stamped, highest FROM updated;
+  IF stamped = 1 THEN
+    SELECT newspush_article_json(a) INTO notice FROM articles a WHERE seq = highest;
+  END IF;
+  IF stamped > 0 THEN
+    PERFORM pg_notify('newspush_seq',
+                      CASE WHEN octet_length(notice) < 8000 THEN notice ELSE highest::text END);
+  END IF;
+  RETURN stamped;
+END $$;
+
 -- Only the API's publish, which says so for the length of its insert, may write a seq.
 CREATE OR REPLACE FUNCTION newspush_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -37,14 +70,10 @@ BEGIN
   INSERT INTO articles (seq, topic, tags, title, subtitle, author, summary, body, url, lang, published_at)
   VALUES (nextval('article_seq'), p_topic, p_tags, p_title, p_subtitle, p_author, p_summary, p_body, p_url,
           p_lang, p_published_at)
-  RETURNING id, seq,
-            json_build_object('id', id, 'seq', seq, 'topic', topic, 'tags', tags, 'title', title,
-                              'subtitle', subtitle, 'author', author, 'summary', summary, 'body', body,
-                              'url', url, 'lang', lang, 'published_at', published_at)::text
-  INTO new_id, new_seq, notice;
+  RETURNING id, seq, newspush_article_json(articles) INTO new_id, new_seq, notice;
   -- A CMS insert later in the same transaction is guarded again.
   PERFORM set_config('newspush.stamps_own_rows', 'off', true);
-  -- As newspush_stamp's notice (V4): the article when it fits, otherwise its seq.
+  -- As newspush_stamp's notice: the article when it fits, otherwise its seq.
   PERFORM pg_notify('newspush_seq', CASE WHEN octet_length(notice) < 8000 THEN notice ELSE new_seq::text END);
   RETURN QUERY SELECT new_id, new_seq;
 END $$;

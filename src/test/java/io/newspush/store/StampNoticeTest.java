@@ -61,6 +61,19 @@ class StampNoticeTest {
   }
 
   @Test
+  void aCmsRowStampedAloneArrivesInItsNotificationExactlyAsRead() throws InterruptedException {
+    Await.result(pool.preparedQuery("INSERT INTO articles (topic, tags, title, author, body, published_at) "
+            + "VALUES ('cms/desk', $1, $2, '楼琼', $3, '2026-04-16T07:00:00+08:00')")
+        .execute(Tuple.of(new String[] {AWKWARD_TEXT}, AWKWARD_TEXT, new String[] {"第一段。", AWKWARD_TEXT})));
+    assertEquals("newspush_pending", next().getChannel(), "a CMS row wakes the sequencer");
+
+    Article read = Await.result(store.stampAndRead(0, 10)).articles().get(0);
+
+    StampNotice notice = StampNotice.parse(next().getPayload());
+    assertEquals(Optional.of(read), notice.article(), "the notified article equals the stored row, field by field");
+  }
+
+  @Test
   void anArticleTooLargeForANotificationIsNamedByItsSeq() throws InterruptedException {
     String paragraph = "义乌小商品市场今天迎来新一轮采购高峰。".repeat(200);
     Await.result(pool.preparedQuery("INSERT INTO articles (topic, title, body) VALUES ('cms/long', '长文', $1)")
