@@ -1,8 +1,8 @@
 -- A publish through the API writes its row once, seq included, instead of inserting it without a
 -- seq and stamping it with an UPDATE. The UPDATE wrote the whole article a second time (WAL per
 -- publish about 2,500 bytes here, about 1,280 with this), left a dead row version per article for
--- autovacuum to clear, and made the call about 0.17 ms slower (pgbench at 10 calls a second:
--- 1.36-1.42 ms against 1.18-1.25), on the path of every article to its subscribers.
+-- autovacuum to clear, and made the call about 0.15 ms slower (pgbench at 10 calls a second:
+-- 1.36-1.42 ms against 1.18-1.28), on the path of every article to its subscribers.
 --
 -- Order is kept as before: the sequencer's lock is taken first and held until commit, rows a CMS
 -- committed before are stamped ahead of this one, and nobody else gives out a seq meanwhile, so

@@ -35,13 +35,12 @@ class PublishSequencingTest {
   private static final String PUBLISH = "SELECT article_id, article_seq FROM newspush_publish("
       + "'义乌/产业', '{}', '标题', NULL, NULL, NULL, '{第一段。}', NULL, 'zh-CN', '2026-11-29T08:00:00Z')";
 
-  private String url;
   private Pool pool;
   private final LinkedBlockingQueue<PgNotification> heard = new LinkedBlockingQueue<>();
 
   @BeforeEach
   void freshDatabaseAndAListener(Vertx vertx) {
-    url = TestPostgres.newDatabase();
+    String url = TestPostgres.newDatabase();
     pool = TestPostgres.pool(vertx, url);
     Await.result(Migrations.apply(pool, Migrations.bundled()));
     PgConnection listener = Await.result(PgConnection.connect(vertx, PgConnectOptions.fromUri(url)));
