@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.article.Draft;
 import io.newspush.testing.Await;
+import io.newspush.testing.Notifications;
 import io.newspush.testing.Sql;
 import io.newspush.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.pgclient.PgNotification;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,16 +32,14 @@ class PublishSequencingTest {
       + "'义乌/产业', '{}', '标题', NULL, NULL, NULL, '{第一段。}', NULL, 'zh-CN', '2026-11-29T08:00:00Z')";
 
   private Pool pool;
-  private final LinkedBlockingQueue<PgNotification> heard = new LinkedBlockingQueue<>();
+  private Notifications heard;
 
   @BeforeEach
   void freshDatabaseAndAListener(Vertx vertx) {
     String url = TestPostgres.newDatabase();
     pool = TestPostgres.pool(vertx, url);
     Await.result(Migrations.apply(pool, Migrations.bundled()));
-    PgConnection listener = Await.result(PgConnection.connect(vertx, PgConnectOptions.fromUri(url)));
-    listener.notificationHandler(heard::add);
-    Await.result(listener.query("LISTEN newspush_pending; LISTEN newspush_seq").execute());
+    heard = Notifications.listen(vertx, url, "newspush_pending", "newspush_seq");
   }
 
   @Test
@@ -62,7 +56,7 @@ class PublishSequencingTest {
   @Test
   void aCmsRowWaitingForTheSequencerGetsTheLowerSeqAndIsAnnouncedFirst() throws InterruptedException {
     Sql.insert(pool, "cms/desk", "先写入的稿件");
-    assertEquals("newspush_pending", next().getChannel(), "the CMS row waits for the sequencer");
+    assertEquals("newspush_pending", heard.next().getChannel(), "the CMS row waits for the sequencer");
 
     Published published = Await.result(new ArticleStore(pool).publish(new Draft("api/desk", List.of(), "后发布的稿件",
         null, null, null, List.of("正文"), null, "zh-CN", "2026-11-29T08:00:00Z")));
@@ -70,8 +64,8 @@ class PublishSequencingTest {
     long cmsSeq = Await.result(pool.query("SELECT seq FROM articles WHERE topic = 'cms/desk'").execute())
         .iterator().next().getLong(0);
     assertTrue(cmsSeq < published.seq(), "committed first, sequenced first: " + cmsSeq + " before " + published.seq());
-    assertEquals(cmsSeq, StampNotice.parse(next().getPayload()).highestSeq(), "the CMS row's notice comes first");
-    StampNotice own = StampNotice.parse(next().getPayload());
+    assertEquals(cmsSeq, StampNotice.parse(heard.next().getPayload()).highestSeq(), "the CMS row's notice comes first");
+    StampNotice own = StampNotice.parse(heard.next().getPayload());
     assertEquals(published.seq(), own.highestSeq(), "then the publish's");
     assertTrue(own.article().isPresent(), "with the published article in it, so no node has to read it");
   }
@@ -89,11 +83,5 @@ class PublishSequencingTest {
   private static Future<?> insertWithSeq(SqlConnection connection, long seq) {
     return connection.preparedQuery("INSERT INTO articles (seq, topic, title) VALUES ($1, 'cms/forged', '伪造')")
         .execute(Tuple.of(seq));
-  }
-
-  private PgNotification next() throws InterruptedException {
-    PgNotification notification = heard.poll(10, TimeUnit.SECONDS);
-    assertTrue(notification != null, "a notification within 10 s");
-    return notification;
   }
 }

@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.newspush.article.Article;
 import io.newspush.article.Draft;
 import io.newspush.testing.Await;
+import io.newspush.testing.Notifications;
 import io.newspush.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgNotification;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,7 +29,7 @@ class StampNoticeTest {
 
   private Pool pool;
   private ArticleStore store;
-  private final LinkedBlockingQueue<PgNotification> heard = new LinkedBlockingQueue<>();
+  private Notifications heard;
 
   @BeforeEach
   void freshDatabaseAndAListener(Vertx vertx) {
@@ -40,9 +37,7 @@ class StampNoticeTest {
     pool = TestPostgres.pool(vertx, url);
     Await.result(Migrations.apply(pool, Migrations.bundled()));
     store = new ArticleStore(pool);
-    PgConnection listener = Await.result(PgConnection.connect(vertx, PgConnectOptions.fromUri(url)));
-    listener.notificationHandler(heard::add);
-    Await.result(listener.query("LISTEN newspush_pending; LISTEN newspush_seq").execute());
+    heard = Notifications.listen(vertx, url, "newspush_pending", "newspush_seq");
   }
 
   @Test
@@ -51,7 +46,7 @@ class StampNoticeTest {
         AWKWARD_TEXT, null, "楼琼", "摘要", List.of("第一段。", AWKWARD_TEXT, ""), null, "zh-CN",
         "2026-04-16T07:00:00+08:00")));
 
-    PgNotification first = next();
+    PgNotification first = heard.next();
     assertEquals("newspush_seq", first.getChannel(),
         "the publish stamped its own row, so no newspush_pending comes first: " + first.getPayload());
     StampNotice notice = StampNotice.parse(first.getPayload());
@@ -65,11 +60,11 @@ class StampNoticeTest {
     Await.result(pool.preparedQuery("INSERT INTO articles (topic, tags, title, author, body, published_at) "
             + "VALUES ('cms/desk', $1, $2, '楼琼', $3, '2026-04-16T07:00:00+08:00')")
         .execute(Tuple.of(new String[] {AWKWARD_TEXT}, AWKWARD_TEXT, new String[] {"第一段。", AWKWARD_TEXT})));
-    assertEquals("newspush_pending", next().getChannel(), "a CMS row wakes the sequencer");
+    assertEquals("newspush_pending", heard.next().getChannel(), "a CMS row wakes the sequencer");
 
     Article read = Await.result(store.stampAndRead(0, 10)).articles().get(0);
 
-    StampNotice notice = StampNotice.parse(next().getPayload());
+    StampNotice notice = StampNotice.parse(heard.next().getPayload());
     assertEquals(Optional.of(read), notice.article(), "the notified article equals the stored row, field by field");
   }
 
@@ -78,22 +73,22 @@ class StampNoticeTest {
     String paragraph = "义乌小商品市场今天迎来新一轮采购高峰。".repeat(200);
     Await.result(pool.preparedQuery("INSERT INTO articles (topic, title, body) VALUES ('cms/long', '长文', $1)")
         .execute(Tuple.of((Object) new String[] {paragraph})));
-    assertEquals("newspush_pending", next().getChannel(), "a CMS row still wakes the sequencer");
+    assertEquals("newspush_pending", heard.next().getChannel(), "a CMS row still wakes the sequencer");
 
     long seq = Await.result(store.stampAndRead(0, 10)).articles().get(0).seq();
 
-    StampNotice notice = StampNotice.parse(next().getPayload());
+    StampNotice notice = StampNotice.parse(heard.next().getPayload());
     assertEquals(new StampNotice(seq, Optional.empty()), notice, "more than 8,000 bytes: only the seq");
   }
 
   @Test
   void severalRowsStampedTogetherAreNamedByTheHighestSeq() throws InterruptedException {
     Await.result(pool.query("INSERT INTO articles (topic, title) VALUES ('cms/a', '甲'), ('cms/b', '乙')").execute());
-    next();
+    heard.next();
 
     List<Article> stamped = Await.result(store.stampAndRead(0, 10)).articles();
 
-    assertEquals(new StampNotice(stamped.get(1).seq(), Optional.empty()), StampNotice.parse(next().getPayload()));
+    assertEquals(new StampNotice(stamped.get(1).seq(), Optional.empty()), StampNotice.parse(heard.next().getPayload()));
   }
 
   @Test
@@ -102,11 +97,5 @@ class StampNoticeTest {
       assertEquals(Long.MAX_VALUE, StampNotice.parse(payload).highestSeq(), "payload " + payload);
       assertTrue(StampNotice.parse(payload).article().isEmpty(), "payload " + payload);
     }
-  }
-
-  private PgNotification next() throws InterruptedException {
-    PgNotification notification = heard.poll(10, TimeUnit.SECONDS);
-    assertTrue(notification != null, "a notification within 10 s");
-    return notification;
   }
 }
