@@ -28,8 +28,7 @@ class AtomicPublishTest {
   @Test
   void noReaderSeesAPublishedArticleWithoutItsSeq(Vertx vertx) throws InterruptedException {
     String url = TestPostgres.newDatabase();
-    Pool pool = TestPostgres.pool(vertx, url);
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    Pool pool = TestPostgres.migratedPool(vertx, url);
     ArticleStore store = new ArticleStore(pool);
     AtomicBoolean publishing = new AtomicBoolean(true);
     long[] unsequencedSeen = {0};

@@ -24,8 +24,7 @@ class ContentColumnsHaveNoStatisticsTest {
   @Test
   void analyzeKeepsStatisticsForTheSelectingColumnsOnly(Vertx vertx) {
     String url = TestPostgres.newDatabase();
-    Pool pool = TestPostgres.pool(vertx, url);
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    Pool pool = TestPostgres.migratedPool(vertx, url);
     for (int i = 0; i < 20; i++) {
       Sql.insert(pool, "stats/" + (i % 3), "第" + i + "条");
     }

@@ -37,20 +37,23 @@ class PublishSequencingTest {
   @BeforeEach
   void freshDatabaseAndAListener(Vertx vertx) {
     String url = TestPostgres.newDatabase();
-    pool = TestPostgres.pool(vertx, url);
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    pool = TestPostgres.migratedPool(vertx, url);
     heard = Notifications.listen(vertx, url, "newspush_pending", "newspush_seq");
   }
 
   @Test
   void aPublishInsertsItsRowWithItsSeqAndUpdatesNothing() {
-    Row counts = Await.result(pool.withTransaction(connection -> connection.query(PUBLISH).execute()
-        .compose(published -> connection.query(
-            "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'articles'").execute())))
+    Row row = Await.result(pool.withTransaction(connection -> connection.query(PUBLISH).execute()
+        .compose(published -> connection.preparedQuery("SELECT $1::bigint AS answered, a.seq AS stored, n_tup_ins, n_tup_upd "
+                + "FROM articles a, pg_stat_xact_user_tables s WHERE a.id = $2 AND s.relname = 'articles'")
+            .execute(Tuple.of(published.iterator().next().getLong("article_seq"),
+                published.iterator().next().getString("article_id"))))))
         .iterator().next();
 
-    assertEquals(1, counts.getLong("n_tup_ins"), "one row inserted");
-    assertEquals(0, counts.getLong("n_tup_upd"), "and not written a second time to give it its seq");
+    assertEquals(1, row.getLong("n_tup_ins"), "one row inserted");
+    assertEquals(0, row.getLong("n_tup_upd"), "and not written a second time to give it its seq");
+    assertEquals(1L, row.getLong("stored"), "the first article of a fresh database is stored with seq 1");
+    assertEquals(row.getLong("stored"), row.getLong("answered"), "the answer carries the stored seq");
   }
 
   @Test

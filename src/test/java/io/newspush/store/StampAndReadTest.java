@@ -27,8 +27,7 @@ class StampAndReadTest {
 
   @BeforeEach
   void freshDatabase(Vertx vertx) {
-    pool = TestPostgres.pool(vertx, TestPostgres.newDatabase());
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    pool = TestPostgres.migratedPool(vertx, TestPostgres.newDatabase());
     store = new ArticleStore(pool);
   }
 

@@ -34,8 +34,7 @@ class StampNoticeTest {
   @BeforeEach
   void freshDatabaseAndAListener(Vertx vertx) {
     String url = TestPostgres.newDatabase();
-    pool = TestPostgres.pool(vertx, url);
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    pool = TestPostgres.migratedPool(vertx, url);
     store = new ArticleStore(pool);
     heard = Notifications.listen(vertx, url, "newspush_pending", "newspush_seq");
   }

@@ -29,8 +29,7 @@ class TopicShapeConstraintTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    pool = TestPostgres.pool(vertx, TestPostgres.newDatabase());
-    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    pool = TestPostgres.migratedPool(vertx, TestPostgres.newDatabase());
   }
 
   @Test

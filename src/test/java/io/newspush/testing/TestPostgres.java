@@ -1,6 +1,7 @@
 package io.newspush.testing;
 
 import io.newspush.store.EmbeddedDatabase;
+import io.newspush.store.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -54,5 +55,12 @@ public final class TestPostgres {
         .connectingTo(PgConnectOptions.fromUri(url))
         .using(vertx)
         .build();
+  }
+
+  /** {@link #pool}, on a database with every bundled migration applied, as newspush leaves it. */
+  public static Pool migratedPool(Vertx vertx, String url) {
+    Pool pool = pool(vertx, url);
+    Await.result(Migrations.apply(pool, Migrations.bundled()));
+    return pool;
   }
 }
