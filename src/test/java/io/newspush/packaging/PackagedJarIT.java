@@ -44,7 +44,7 @@ class PackagedJarIT {
     Process server = start(jar, port, dataDir, Files.createTempFile("newspush-jar", ".log"));
     try {
       Http http = new Http(vertx, port);
-      Await.until(() -> ready(http), Duration.ofSeconds(60), () -> "the packaged server did not become ready");
+      Await.until(http::ready, Duration.ofSeconds(60), () -> "the packaged server did not become ready");
       try (SseClient sse = SseClient.connect(vertx, port, "/v1/sse?topics=**")) {
         Http.Reply published = http.publish(new JsonObject().put("topic", "packaging/jar").put("title", "打包测试"));
         assertEquals(201, published.status(), published::toString);
@@ -71,7 +71,7 @@ class PackagedJarIT {
     Process server = start(Path.of("target/newspush.jar"), port, dataDir, log, "-Dio.netty.transport.noNative=true");
     try {
       Http http = new Http(vertx, port);
-      Await.until(() -> ready(http), Duration.ofSeconds(60), () -> "the server without epoll did not become ready");
+      Await.until(http::ready, Duration.ofSeconds(60), () -> "the server without epoll did not become ready");
       assertTrue(Files.readString(log).contains("transport: NIO"), "the server runs on NIO, as this test needs: " + log);
       try (SseClient sse = SseClient.connect(vertx, port, "/v1/sse?topics=nio/**");
            WsClient ws = WsClient.connect(vertx, port, "/v1/ws?topics=nio/**")) {
@@ -102,13 +102,5 @@ class PackagedJarIT {
     builder.environment().put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
     builder.environment().put("NEWSPUSH_DATA_DIR", dataDir.toString());
     return builder.start();
-  }
-
-  private static boolean ready(Http http) {
-    try {
-      return http.get("/health/ready").status() == 200;
-    } catch (AssertionError notYet) {
-      return false;
-    }
   }
 }

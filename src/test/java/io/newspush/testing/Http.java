@@ -43,6 +43,15 @@ public final class Http {
     return request(HttpMethod.GET, path, Map.of(), null);
   }
 
+  /** Whether the node answers {@code /health/ready} with 200; false while it is not listening yet. */
+  public boolean ready() {
+    try {
+      return get("/health/ready").status() == 200;
+    } catch (AssertionError notListeningYet) {
+      return false;
+    }
+  }
+
   /**
    * Runs the whole exchange on one context, with the body read inside the send: from a test
    * thread, a flat request/send/body chain can attach its body handler a turn late on a pooled

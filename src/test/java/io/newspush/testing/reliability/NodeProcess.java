@@ -66,6 +66,19 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to exit on its own and returns its exit value. */
+  public int exitValue(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("newspush did not exit within " + timeout.toSeconds() + " s; log:\n" + logTail());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return process.exitValue();
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -1,0 +1,85 @@
+package io.newspush.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.newspush.testing.Await;
+import io.newspush.testing.Http;
+import io.newspush.testing.Live;
+import io.newspush.testing.SseClient;
+import io.newspush.testing.TestNode;
+import io.newspush.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node whose stdout nobody reads (a log collector that has stalled, a full pipe) keeps serving:
+ * the event loops log without waiting for stdout. Once stdout is read again, the shutdown's own
+ * lines still come out.
+ */
+@ExtendWith(VertxExtension.class)
+class UnreadStdoutTest {
+  /**
+   * Each request is one access-log line of about 150 bytes: far more than a pipe holds (64 KiB on
+   * Linux) and than the log queue holds (8,192 lines), so both are full long before the last one.
+   */
+  private static final int REQUESTS = 10_000;
+
+  @Test
+  void theNodeServesWhileNobodyReadsItsLog(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    int port = TestNode.freePort();
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.newspush.Main")
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
+    environment.put("NEWSPUSH_DB_URL", TestPostgres.newDatabase());
+    environment.put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
+    environment.put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
+    environment.put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
+    environment.put("NEWSPUSH_DATA_DIR", dataDir.toString());
+    Process node = builder.start();
+    try {
+      Http http = new Http(vertx, port);
+      Await.until(http::ready, Duration.ofSeconds(60), () -> "the node did not start");
+      String padding = "x".repeat(100);
+      for (int i = 0; i < REQUESTS; i++) {
+        assertEquals(200, http.get("/health/live?request=" + i + "&padding=" + padding).status(),
+            "request " + i + " while stdout is not read");
+      }
+      try (SseClient sse = SseClient.connect(vertx, port, "/v1/sse?topics=**")) {
+        Live.publish(http, Live.article("ops/stdout", "日志未读 still serving"));
+        assertEquals("日志未读 still serving", sse.awaitArticles(1).get(0).getString("title"));
+      }
+
+      CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
+      node.toHandle().destroy();
+      assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node did not stop within 60 s of SIGTERM");
+      assertEquals(0, node.exitValue(), "a clean shutdown exits with 0");
+      String output = stdout.get(10, TimeUnit.SECONDS);
+      assertTrue(output.contains("newspush stopped in"), "the shutdown's last line is written before the JVM exits");
+    } finally {
+      node.destroyForcibly();
+    }
+  }
+
+
+  private static String readAll(InputStream stream) {
+    try (stream) {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
