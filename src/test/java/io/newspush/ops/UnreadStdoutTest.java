@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UnreadStdoutTest {
   /**
    * Each request is one access-log line of about 150 bytes: far more than a pipe holds (64 KiB on
-   * Linux) and than the log queue holds (8,192 lines), so both are full long before the last one.
+   * Linux) and the log queue holds (8,192 lines) together, so both fill up before the last one.
    */
   private static final int REQUESTS = 10_000;
 
@@ -55,8 +55,13 @@ class UnreadStdoutTest {
       Await.until(http::ready, Duration.ofSeconds(60), () -> "the node did not start");
       String padding = "x".repeat(100);
       for (int i = 0; i < REQUESTS; i++) {
-        assertEquals(200, http.get("/health/live?request=" + i + "&padding=" + padding).status(),
-            "request " + i + " while stdout is not read");
+        Http.Reply reply;
+        try {
+          reply = http.get("/health/live?request=" + i + "&padding=" + padding);
+        } catch (AssertionError stalled) {
+          throw new AssertionError("request " + i + " got no answer while stdout was not read", stalled);
+        }
+        assertEquals(200, reply.status(), "request " + i + " while stdout is not read");
       }
       try (SseClient sse = SseClient.connect(vertx, port, "/v1/sse?topics=**")) {
         Live.publish(http, Live.article("ops/stdout", "日志未读 still serving"));
