@@ -1,9 +1,9 @@
 package io.newspush;
 
-import ch.qos.logback.classic.LoggerContext;
 import io.newspush.config.Config;
 import io.newspush.config.ConfigException;
 import io.newspush.config.ConfigLoader;
+import io.newspush.ops.Logs;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ public final class Main {
       server = Server.start(config);
     } catch (RuntimeException e) {
       log.error("newspush could not start: {}", e.getMessage(), e);
-      flushLogs();
+      Logs.flush();
       System.exit(1);
       return;
     }
@@ -63,7 +63,7 @@ public final class Main {
       log.info("newspush shutting down: WebSocket clients get close code 1001, SSE streams end");
       server.close();
       log.info("newspush stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
-      flushLogs();
+      Logs.flush();
     }, "newspush-shutdown"));
     // The JVM would exit with 143 after SIGTERM; the documented exit code of a clean shutdown is 0.
     Signal.handle(new Signal("TERM"), signal -> System.exit(0));
@@ -90,13 +90,6 @@ public final class Main {
       return "localhost";
     }
     return bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
-  }
-
-  /** Logging is asynchronous (logback.xml): what is still queued must be written before the JVM exits. */
-  private static void flushLogs() {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      context.stop();
-    }
   }
 
   private static void fail(int code, String message) {

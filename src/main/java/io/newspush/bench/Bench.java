@@ -1,5 +1,6 @@
 package io.newspush.bench;
 
+import io.newspush.ops.Logs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ public final class Bench {
     if (options.jsonFile().isPresent()) {
       Files.writeString(Path.of(options.jsonFile().get()), result.json().encodePrettily() + "\n");
     }
+    Logs.flush();
     System.exit(result.clean() ? 0 : 1);
   }
 }
