@@ -66,6 +66,12 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as {@code docker stop} and Kubernetes send; waits for the exit and returns its value. */
+  public int terminate(Duration timeout) {
+    process.destroy();
+    return exitValue(timeout);
+  }
+
   /** Waits for the process to exit on its own and returns its exit value. */
   public int exitValue(Duration timeout) {
     try {

@@ -1,0 +1,69 @@
+package io.newspush.store;
+
+import io.newspush.testing.Await;
+import io.newspush.testing.TestNode;
+import io.newspush.testing.reliability.NodeProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node with its embedded PostgreSQL (no database configured) never leaves PostgreSQL running
+ * after it exits, not even when it is stopped in the middle of starting.
+ */
+class EmbeddedShutdownTest {
+
+  @Test
+  void sigtermDuringStartUpLeavesNoPostgresBehind(@TempDir Path dataDir) throws Exception {
+    int port = TestNode.freePort();
+    try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), dataDir.resolve("node.log"))) {
+      // PostgreSQL has started (its postmaster.pid exists) and the node is still starting: waiting
+      // for PostgreSQL to accept connections, migrating, deploying. Main's shutdown hook is not
+      // registered yet; only the embedded database's own hook can stop PostgreSQL now.
+      Await.until(() -> Files.exists(postmasterFile(dataDir)), Duration.ofSeconds(120),
+          () -> "the embedded PostgreSQL did not start:\n" + node.logTail());
+      long postgres = postmasterPid(dataDir);
+      node.terminate(Duration.ofSeconds(60));
+      assertStopped(postgres);
+    }
+  }
+
+  private static Map<String, String> embedded(Path dataDir, int port) {
+    return Map.of(
+        "NEWSPUSH_HTTP_HOST", "127.0.0.1",
+        "NEWSPUSH_HTTP_PORT", Integer.toString(port),
+        "NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN,
+        "NEWSPUSH_DATA_DIR", dataDir.toString());
+  }
+
+  private static Path postmasterFile(Path dataDir) {
+    return dataDir.resolve("postgres").resolve("postmaster.pid");
+  }
+
+  /** The first line of postmaster.pid; read while the file may still be being written. */
+  private static long postmasterPid(Path dataDir) throws IOException {
+    Await.until(() -> {
+      try {
+        return Files.readString(postmasterFile(dataDir)).lines().findFirst().filter(l -> l.matches("\\d+")).isPresent();
+      } catch (IOException gone) {
+        return false;
+      }
+    }, Duration.ofSeconds(10), () -> "postmaster.pid holds no pid");
+    return Long.parseLong(Files.readString(postmasterFile(dataDir)).lines().findFirst().orElseThrow());
+  }
+
+  private static void assertStopped(long postgresPid) {
+    try {
+      Await.until(() -> ProcessHandle.of(postgresPid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(20),
+          () -> "PostgreSQL (pid " + postgresPid + ") outlived the node");
+    } catch (AssertionError orphan) {
+      // Not left running for the rest of the test run: a smart shutdown, as nobody is connected.
+      ProcessHandle.of(postgresPid).ifPresent(ProcessHandle::destroy);
+      throw orphan;
+    }
+  }
+}
