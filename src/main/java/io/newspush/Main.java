@@ -6,6 +6,7 @@ import io.newspush.config.ConfigLoader;
 import io.newspush.ops.Logs;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -58,15 +59,26 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable shutdown = once(() -> {
       long stopping = System.nanoTime();
       log.info("newspush shutting down: WebSocket clients get close code 1001, SSE streams end");
       server.close();
       log.info("newspush stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
       Logs.flush();
-    }, "newspush-shutdown"));
-    // The JVM would exit with 143 after SIGTERM; the documented exit code of a clean shutdown is 0.
-    Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+    });
+    // On SIGTERM and SIGINT the server closes before the JVM begins to exit: shutdown hooks all run
+    // at once, and the embedded PostgreSQL's own hook would stop the database under the server
+    // still closing its connections. The hook stays for any other way out.
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "newspush-shutdown"));
+    // Exit codes: 0 after SIGTERM (the JVM's own would be 143), 130 after Ctrl-C as before.
+    Signal.handle(new Signal("TERM"), signal -> {
+      shutdown.run();
+      System.exit(0);
+    });
+    Signal.handle(new Signal("INT"), signal -> {
+      shutdown.run();
+      System.exit(130);
+    });
     boolean tls = config.http().tlsCert().isPresent();
     String address = urlHost(config.http().host()) + ":" + config.http().port();
     String base = (tls ? "https://" : "http://") + address;
@@ -82,6 +94,16 @@ public final class Main {
     } else if (config.publisherTokens().isEmpty()) {
       System.out.println("publisher token: in " + tokenFile);
     }
+  }
+
+  /** Runs the action the first time it is asked to, and never again: a second signal does not close twice. */
+  private static Runnable once(Runnable action) {
+    AtomicBoolean done = new AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
   }
 
   /** The host to put in the printed URLs: a wildcard bind address is reachable as localhost. */

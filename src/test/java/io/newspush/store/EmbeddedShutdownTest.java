@@ -1,21 +1,50 @@
 package io.newspush.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.newspush.testing.Await;
+import io.newspush.testing.Http;
+import io.newspush.testing.Live;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.reliability.NodeProcess;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node with its embedded PostgreSQL (no database configured) never leaves PostgreSQL running
- * after it exits, not even when it is stopped in the middle of starting.
+ * A node with its embedded PostgreSQL (no database configured) stops it last on SIGTERM, after its
+ * own connections, and never leaves it running, not even when it is stopped in the middle of
+ * starting.
  */
+@ExtendWith(VertxExtension.class)
 class EmbeddedShutdownTest {
+
+  @Test
+  void sigtermClosesTheServerBeforePostgres(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    int port = TestNode.freePort();
+    Path log = dataDir.resolve("node.log");
+    try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
+      node.awaitReady(port, Duration.ofSeconds(120));
+      Live.publish(new Http(vertx, port), Live.article("ops/shutdown", "关机 shutdown"));
+      long postgres = postmasterPid(dataDir);
+
+      assertEquals(0, node.terminate(Duration.ofSeconds(60)), node.logTail());
+      String output = Files.readString(log);
+      assertTrue(output.contains("newspush stopped in"), output);
+      assertFalse(output.contains("LISTEN connection to PostgreSQL lost"), "PostgreSQL stopped under the feed:\n" + output);
+      assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
+      assertStopped(postgres);
+    }
+  }
 
   @Test
   void sigtermDuringStartUpLeavesNoPostgresBehind(@TempDir Path dataDir) throws Exception {
