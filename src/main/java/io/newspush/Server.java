@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Wires one node: database (embedded or external), migrations, the feed watcher, the gateways and
@@ -46,16 +47,17 @@ public final class Server implements AutoCloseable {
   private final String databaseDescription;
   private final String publisherToken;
   private final FeedStatus feedStatus;
-  private final List<String> gatewayIds;
+  /** Deployments in the order they are undeployed: what produces articles, then the gateways. */
+  private final List<String> deploymentsToStop;
 
   private Server(Vertx vertx, Optional<EmbeddedDatabase> embedded, String databaseDescription,
-                 String publisherToken, FeedStatus feedStatus, List<String> gatewayIds) {
+                 String publisherToken, FeedStatus feedStatus, List<String> deploymentsToStop) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.databaseDescription = databaseDescription;
     this.publisherToken = publisherToken;
     this.feedStatus = feedStatus;
-    this.gatewayIds = gatewayIds;
+    this.deploymentsToStop = deploymentsToStop;
   }
 
   public static Server start(Config config) {
@@ -80,7 +82,7 @@ public final class Server implements AutoCloseable {
       Metrics metrics = new Metrics();
       metrics.feedReadings(feedStatus::head, feedStatus::lag, feedStatus::reconnects);
       Feed feed = new Feed(vertx);
-      await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus, metrics)));
+      String feedWatcher = await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus, metrics)));
       Health health = new Health(pool, feedStatus);
       PublisherAuth publishers = new PublisherAuth(tokens, verifier);
       SubscriberAuth subscribers = new SubscriberAuth(config.auth(), verifier);
@@ -89,11 +91,12 @@ public final class Server implements AutoCloseable {
       String gateways = await(vertx.deployVerticle(
           () -> new GatewayVerticle(config, feed, feedStatus, store, publishers, subscribers, health, metrics, limiter, limitLog),
           new DeploymentOptions().setInstances(config.http().gateways())));
-      if (config.demo().enabled()) {
-        await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval())));
-      }
+      Optional<String> demo = config.demo().enabled()
+          ? Optional.of(await(vertx.deployVerticle(new DemoPublisher(store, new DraftParser(Instant::now), config.demo().interval()))))
+          : Optional.empty();
       String description = embedded.map(db -> "embedded PostgreSQL " + db.url() + " (files in " + db.directory() + ")").orElse(withoutPassword(url));
-      return new Server(vertx, embedded, description, tokens.get(0), feedStatus, List.of(gateways));
+      return new Server(vertx, embedded, description, tokens.get(0), feedStatus,
+          Stream.concat(demo.stream(), Stream.of(feedWatcher, gateways)).toList());
     } catch (RuntimeException e) {
       await(vertx.close());
       embedded.ifPresent(EmbeddedDatabase::close);
@@ -123,11 +126,15 @@ public final class Server implements AutoCloseable {
     return feedStatus;
   }
 
-  /** Undeploys the gateways first, so WebSocket clients hear 1001 and SSE streams end cleanly. */
+  /**
+   * Stops what produces articles first (the demo publisher, the feed watcher), so that no article
+   * is in flight to a gateway that has gone, then the gateways, so WebSocket clients hear 1001 and
+   * SSE streams end cleanly; then everything else, the embedded database last.
+   */
   @Override
   public void close() {
     try {
-      for (String id : gatewayIds) {
+      for (String id : deploymentsToStop) {
         await(vertx.undeploy(id));
       }
     } finally {

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,14 +36,32 @@ class EmbeddedShutdownTest {
     Path log = dataDir.resolve("node.log");
     try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
       node.awaitReady(port, Duration.ofSeconds(120));
-      Live.publish(new Http(vertx, port), Live.article("ops/shutdown", "关机 shutdown"));
+      Http http = new Http(vertx, port);
+      Live.publish(http, Live.article("ops/shutdown", "关机 shutdown"));
       long postgres = postmasterPid(dataDir);
+      // Articles keep coming while the node stops, from several publishers at once.
+      List<Thread> publishers = IntStream.range(0, 4).mapToObj(i -> new Thread(() -> {
+        Http own = new Http(vertx, port);
+        try {
+          while (true) {
+            own.publish(Live.article("ops/shutdown", "发布中 publishing"));
+          }
+        } catch (AssertionError nodeGone) {
+          // refused or cut off: the node has stopped listening
+        }
+      }, "publisher-" + i)).toList();
+      publishers.forEach(Thread::start);
+      Thread.sleep(500);
 
       assertEquals(0, node.terminate(Duration.ofSeconds(60)), node.logTail());
+      for (Thread publisher : publishers) {
+        publisher.join(Duration.ofSeconds(30).toMillis());
+      }
       String output = Files.readString(log);
       assertTrue(output.contains("newspush stopped in"), output);
       assertFalse(output.contains("LISTEN connection to PostgreSQL lost"), "PostgreSQL stopped under the feed:\n" + output);
       assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
+      assertFalse(output.contains("Discarding message"), "an article was in flight to a gateway already gone:\n" + output);
       assertStopped(postgres);
     }
   }
