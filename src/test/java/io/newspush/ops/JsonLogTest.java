@@ -11,6 +11,7 @@ import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
+import io.newspush.testing.reliability.NodeProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -49,18 +50,13 @@ class JsonLogTest {
     // The test PostgreSQL trusts local connections, so any password works and must be hidden.
     String database = TestPostgres.newDatabase().replace("//postgres@", "//postgres:" + DATABASE_PASSWORD + "@");
     int port = TestNode.freePort();
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.newspush.Main");
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
-    environment.put("NEWSPUSH_LOG_FORMAT", "json");
-    environment.put("NEWSPUSH_DB_URL", database);
-    environment.put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
-    environment.put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
-    environment.put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
-    environment.put("NEWSPUSH_DATA_DIR", dataDir.toString());
-    Process node = builder.start();
+    Process node = NodeProcess.builder(Map.of(
+        "NEWSPUSH_LOG_FORMAT", "json",
+        "NEWSPUSH_DB_URL", database,
+        "NEWSPUSH_HTTP_HOST", "127.0.0.1",
+        "NEWSPUSH_HTTP_PORT", Integer.toString(port),
+        "NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN,
+        "NEWSPUSH_DATA_DIR", dataDir.toString())).start();
     Output stdout = new Output(node.getInputStream());
     Output stderr = new Output(node.getErrorStream());
     try {

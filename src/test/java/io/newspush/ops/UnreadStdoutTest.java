@@ -9,9 +9,12 @@ import io.newspush.testing.Live;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
+import io.newspush.testing.reliability.NodeProcess;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,18 +41,14 @@ class UnreadStdoutTest {
   @Test
   void theNodeServesWhileNobodyReadsItsLog(Vertx vertx, @TempDir Path dataDir) throws Exception {
     int port = TestNode.freePort();
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.newspush.Main")
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
-    environment.put("NEWSPUSH_DB_URL", TestPostgres.newDatabase());
-    environment.put("NEWSPUSH_HTTP_HOST", "127.0.0.1");
-    environment.put("NEWSPUSH_HTTP_PORT", Integer.toString(port));
-    environment.put("NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN);
-    environment.put("NEWSPUSH_DATA_DIR", dataDir.toString());
-    Process node = builder.start();
+    Process node = NodeProcess.builder(Map.of(
+        "NEWSPUSH_DB_URL", TestPostgres.newDatabase(),
+        "NEWSPUSH_HTTP_HOST", "127.0.0.1",
+        "NEWSPUSH_HTTP_PORT", Integer.toString(port),
+        "NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN,
+        "NEWSPUSH_DATA_DIR", dataDir.toString()))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
     try {
       Http http = new Http(vertx, port);
       Await.until(http::ready, Duration.ofSeconds(60), () -> "the node did not start");
@@ -83,8 +82,8 @@ class UnreadStdoutTest {
   private static String readAll(InputStream stream) {
     try (stream) {
       return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -77,6 +77,8 @@ class EmbeddedShutdownTest {
           () -> "the embedded PostgreSQL did not start:\n" + node.logTail());
       long postgres = postmasterPid(dataDir);
       node.terminate(Duration.ofSeconds(60));
+      assertFalse(Files.readString(dataDir.resolve("node.log")).contains("newspush listening on"),
+          "the node had finished starting before the SIGTERM, so this run did not test the start-up");
       assertStopped(postgres);
     }
   }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,19 +29,28 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code io.newspush.Main} with these NEWSPUSH_* variables added to this process's environment. */
   public static NodeProcess start(Map<String, String> environment, Path log) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.newspush.Main"));
-    ProcessBuilder builder = new ProcessBuilder(command)
+    ProcessBuilder builder = builder(environment)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
-    builder.environment().putAll(environment);
     try {
       return new NodeProcess(builder.start(), log);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + command, e);
+      throw new UncheckedIOException("could not start " + builder.command(), e);
     }
+  }
+
+  /**
+   * The command that runs {@code io.newspush.Main} on this JVM's class path, configured only by
+   * these NEWSPUSH_* variables (none inherited), for a test that needs the process's output
+   * streams as they are rather than in a log file.
+   */
+  public static ProcessBuilder builder(Map<String, String> environment) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), "io.newspush.Main");
+    builder.environment().keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
+    builder.environment().putAll(environment);
+    return builder;
   }
 
   /** Polls {@code GET /health/ready} until it answers 200; fails early, quoting the log, if the process dies. */
@@ -96,15 +104,7 @@ public final class NodeProcess implements AutoCloseable {
   /** SIGKILL, then waits for the process to be gone; returns its exit value. */
   public int kill() {
     process.destroyForcibly();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("newspush (pid " + process.pid() + ") did not die within 30 s of SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-    return process.exitValue();
+    return exitValue(Duration.ofSeconds(30));
   }
 
   /** The last lines of the process's output. */
