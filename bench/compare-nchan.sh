@@ -40,7 +40,7 @@
 #
 # Environment: NCHAN_PORT (8081), NEWSPUSH_PORT (8080), SSE_PING_SECONDS (15) and WS_PING_SECONDS (25)
 # for both servers' keep-alives, A_ROUNDS (3; 1 with QUICK=1), JAR (target/newspush.jar; built if
-# missing), KEEP=1 keeps the work directory (configs, logs, JSON results). Installing nginx needs
+# missing), KEEP=1 keeps the work directory (configs, logs, JSON results, per-article CSVs). Installing nginx needs
 # root. Everything started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -259,7 +259,8 @@ for run in "${runs[@]}"; do
     java $BENCH_JAVA_OPTS -Xlog:gc:file="$work/$name-$target-client-gc.log" -cp "$work/newspush.jar" \
       io.newspush.bench.Bench --target "$target" --url "$url" --token "$TOKEN" \
       --ws "$ws" --sse "$sse" --articles "$articles" --rate "$RATE" --size "$ARTICLE_BYTES" --hold "$hold" --warmup "$warmup" \
-      --server-pid "$pids" --json "$work/$name-$target.json" || echo "(bench exit code $?: see above)"
+      --server-pid "$pids" --json "$work/$name-$target.json" --articles-csv "$work/$name-$target-articles.csv" \
+      || echo "(bench exit code $?: see above)"
     stop_server
   done
 done

@@ -33,6 +33,9 @@ public final class Bench {
     if (options.jsonFile().isPresent()) {
       Files.writeString(Path.of(options.jsonFile().get()), result.json().encodePrettily() + "\n");
     }
+    if (options.articlesCsvFile().isPresent()) {
+      Files.writeString(Path.of(options.articlesCsvFile().get()), result.perArticle().csv());
+    }
     Logs.flush();
     System.exit(result.clean() ? 0 : 1);
   }

@@ -27,7 +27,8 @@ public record BenchOptions(
     int holdSeconds,
     int drainSeconds,
     List<Long> serverPids,
-    Optional<String> jsonFile) {
+    Optional<String> jsonFile,
+    Optional<String> articlesCsvFile) {
 
   static final String USAGE = """
       usage: java -cp newspush.jar io.newspush.bench.Bench [options]
@@ -50,10 +51,14 @@ public record BenchOptions(
         --drain SECONDS           give up waiting for missing deliveries after this long without progress (default 10)
         --server-pid PID[,PID]    server processes to measure CPU and RSS of (e.g. nginx master and workers)
         --json FILE               also write the results as JSON
+        --articles-csv FILE       also write one line per measured article: when it was published,
+                                  its answer's, first and last delivery's latency (to line slow
+                                  articles up with the server's log)
       """;
 
   private static final Set<String> NAMES = Set.of("target", "url", "token", "topic", "ws", "sse", "articles", "warmup", "rate",
-      "size", "local-addresses", "event-loops", "connect-concurrency", "hold", "drain", "server-pid", "json");
+      "size", "local-addresses", "event-loops", "connect-concurrency", "hold", "drain", "server-pid", "json",
+      "articles-csv");
 
   public static BenchOptions parse(String... args) {
     Map<String, String> values = new HashMap<>();
@@ -90,7 +95,8 @@ public record BenchOptions(
         integer(values, "hold", 0),
         integer(values, "drain", 10),
         pids(values.get("server-pid")),
-        Optional.ofNullable(values.get("json")));
+        Optional.ofNullable(values.get("json")),
+        Optional.ofNullable(values.get("articles-csv")));
     if (options.rate <= 0 || options.eventLoops < 1 || options.connectConcurrency < 1) {
       throw new IllegalArgumentException("--rate, --event-loops and --connect-concurrency must be positive");
     }

@@ -81,6 +81,7 @@ final class Publisher {
         .putHeader("Content-Type", "application/json");
     options.target().publishHeaders(request, options.token());
     long now = Payload.nowMicros();
+    tally.sent(counter, now);
     if (counter == first) {
       firstPublishMicros = now;
     }
@@ -94,7 +95,7 @@ final class Publisher {
           lastAnswerMicros = Payload.nowMicros();
           if (answered.succeeded()) {
             tally.published.increment();
-            tally.answered(lastAnswerMicros - now);
+            tally.answered(counter, lastAnswerMicros - now);
           } else {
             tally.publishFailed(answered.cause());
           }

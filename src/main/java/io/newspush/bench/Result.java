@@ -1,7 +1,10 @@
 package io.newspush.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -45,13 +48,54 @@ public record Result(
   }
 
   /**
-   * Per measured article, the latency of its first and of its last delivery; and how long the
-   * server took to answer each publish (for newspush, until the article was committed).
+   * One measured article: when its publish request was sent (µs since the epoch), how long the
+   * server took to answer it (for newspush, until the article was committed), and the latency of
+   * its first and of its last delivery (µs; {@link #NONE} if there was no answer or no delivery).
    */
-  public record PerArticle(Histogram firstMicros, Histogram lastMicros, Histogram publishAnswerMicros) {
+  public record ArticleTiming(int counter, long sentMicros, long answerMicros, long firstMicros, long lastMicros) {
+    static final long NONE = -1;
+
+    String csvLine() {
+      return counter + "," + Instant.EPOCH.plus(sentMicros, ChronoUnit.MICROS) + "," + millis(answerMicros) + ","
+          + millis(firstMicros) + "," + millis(lastMicros) + "\n";
+    }
+
+    private static String millis(long micros) {
+      return micros == NONE ? "" : String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+  }
+
+  /** The measured articles' timings, and the distributions of their answers, first and last deliveries. */
+  public record PerArticle(List<ArticleTiming> articles, Histogram firstMicros, Histogram lastMicros,
+                           Histogram publishAnswerMicros) {
+    static PerArticle of(List<ArticleTiming> articles) {
+      Histogram first = new Histogram(3);
+      Histogram last = new Histogram(3);
+      Histogram answer = new Histogram(3);
+      for (ArticleTiming article : articles) {
+        recordIfAny(first, article.firstMicros());
+        recordIfAny(last, article.lastMicros());
+        recordIfAny(answer, article.answerMicros());
+      }
+      return new PerArticle(List.copyOf(articles), first, last, answer);
+    }
+
+    private static void recordIfAny(Histogram histogram, long micros) {
+      if (micros != ArticleTiming.NONE) {
+        histogram.recordValue(micros);
+      }
+    }
+
     JsonObject json() {
       return new JsonObject().put("first_delivery_ms", percentiles(firstMicros))
           .put("last_delivery_ms", percentiles(lastMicros)).put("publish_answer_ms", percentiles(publishAnswerMicros));
+    }
+
+    /** One line per article, oldest first; an empty field where there was no answer or no delivery. */
+    String csv() {
+      StringBuilder out = new StringBuilder("counter,published_at,answer_ms,first_delivery_ms,last_delivery_ms\n");
+      articles.forEach(article -> out.append(article.csvLine()));
+      return out.toString();
     }
   }
 

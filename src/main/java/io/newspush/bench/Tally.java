@@ -1,5 +1,6 @@
 package io.newspush.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,10 +36,11 @@ final class Tally {
   final LongAdder publishFailures = new LongAdder();
   final LongAccumulator lastReceiptMicros = new LongAccumulator(Long::max, 0);
   final Histogram latencyMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
-  /** From sending a publish request to its answer; the warm-up's are cleared with its latencies. */
-  final Histogram publishAnswerMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
   /** How many articles this run publishes, the warm-up's included. */
   private final int articles;
+  /** By publish counter: when its request was sent (µs since the epoch), and how long its answer took (µs). */
+  private final AtomicLongArray sentMicros;
+  private final AtomicLongArray answerMicros;
   /** Each event loop's first and last delivery per article, merged only when the run is over. */
   private final List<ArticleTimes> articleTimes = new CopyOnWriteArrayList<>();
   final AtomicReference<String> firstConnectError = new AtomicReference<>();
@@ -50,6 +53,11 @@ final class Tally {
 
   Tally(int articles) {
     this.articles = articles;
+    this.sentMicros = new AtomicLongArray(articles);
+    this.answerMicros = new AtomicLongArray(articles);
+    for (int i = 0; i < articles; i++) {
+      answerMicros.set(i, Result.ArticleTiming.NONE);
+    }
   }
 
   /** A new event loop's record of first and last deliveries, counted in the run's figures. */
@@ -89,18 +97,21 @@ final class Tally {
     times.record(counter, latencyMicros);
   }
 
-  void answered(long micros) {
-    publishAnswerMicros.recordValue(bounded(micros));
+  void sent(int counter, long epochMicros) {
+    sentMicros.set(counter, epochMicros);
+  }
+
+  void answered(int counter, long micros) {
+    answerMicros.set(counter, bounded(micros));
   }
 
   private static long bounded(long micros) {
     return Math.max(0, Math.min(MAX_LATENCY_MICROS, micros));
   }
 
-  /** The first and the last delivery's latency of each article numbered {@code [from, to)} that arrived at all. */
+  /** The timings of each article numbered {@code [from, to)}: its publish, its answer, its first and last delivery. */
   Result.PerArticle perArticle(int from, int to) {
-    Histogram first = new Histogram(MAX_LATENCY_MICROS, 3);
-    Histogram last = new Histogram(MAX_LATENCY_MICROS, 3);
+    List<Result.ArticleTiming> timings = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       long earliest = Long.MAX_VALUE;
       long latest = Long.MIN_VALUE;
@@ -110,12 +121,11 @@ final class Tally {
           latest = Math.max(latest, times.last(i));
         }
       }
-      if (earliest != Long.MAX_VALUE) {
-        first.recordValue(earliest);
-        last.recordValue(latest);
-      }
+      boolean delivered = earliest != Long.MAX_VALUE;
+      timings.add(new Result.ArticleTiming(i, sentMicros.get(i), answerMicros.get(i),
+          delivered ? earliest : Result.ArticleTiming.NONE, delivered ? latest : Result.ArticleTiming.NONE));
     }
-    return new Result.PerArticle(first, last, publishAnswerMicros.copy());
+    return Result.PerArticle.of(timings);
   }
 
   /**
@@ -125,7 +135,6 @@ final class Tally {
   Result.Warmup endWarmup() {
     Result.Warmup warmup = new Result.Warmup(published.sum(), received.sum(), latencyMicros.copy());
     latencyMicros.reset();
-    publishAnswerMicros.reset();
     lastReceiptMicros.reset();
     return warmup;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,35 @@ class BenchSmokeTest {
     assertEquals(10, result.json().getInteger("published"), result.json().encode());
     assertTrue(result.json().getJsonObject("per_article").getJsonObject("last_delivery_ms").getDouble("max") > 0,
         result.json().encode());
+  }
+
+  @Test
+  @Timeout(60)
+  void eachMeasuredArticleGetsALineOfItsOwn() throws InterruptedException {
+    Instant start = Instant.now();
+    Result result = againstANode("--ws", "5", "--sse", "5", "--warmup", "3", "--articles", "8", "--rate", "40");
+    Instant end = Instant.now();
+
+    List<String> lines = result.perArticle().csv().lines().toList();
+    assertEquals("counter,published_at,answer_ms,first_delivery_ms,last_delivery_ms", lines.get(0));
+    assertEquals(1 + 8, lines.size(), "a header and the measured articles only: " + lines);
+    Instant previous = start;
+    for (int i = 1; i < lines.size(); i++) {
+      String[] fields = lines.get(i).split(",", -1);
+      assertEquals(5, fields.length, lines.get(i));
+      assertEquals(3 + i - 1, Integer.parseInt(fields[0]), "counters follow the warm-up's: " + lines.get(i));
+      Instant published = Instant.parse(fields[1]);
+      assertTrue(!published.isBefore(previous) && !published.isAfter(end), "published in order, during the run: " + lines);
+      previous = published;
+      double answer = Double.parseDouble(fields[2]);
+      double first = Double.parseDouble(fields[3]);
+      double last = Double.parseDouble(fields[4]);
+      assertTrue(answer > 0 && first > 0 && first <= last, "answer, first and last delivery: " + lines.get(i));
+    }
+    double slowestLast = lines.stream().skip(1).mapToDouble(line -> Double.parseDouble(line.split(",")[4])).max().orElseThrow();
+    // The histogram keeps three significant digits; the line keeps the microsecond.
+    assertEquals(result.latencyMicros().getMaxValue() / 1000.0, slowestLast, 0.002 + slowestLast / 1000,
+        "the slowest delivery is the slowest article's last: " + lines);
   }
 
   /** Runs the benchmark with these options against a fresh node of this JVM. */
