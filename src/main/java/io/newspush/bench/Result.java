@@ -50,14 +50,15 @@ public record Result(
   /**
    * One measured article: when its publish request was sent (µs since the epoch), how long the
    * server took to answer it (for newspush, until the article was committed), and the latency of
-   * its first and of its last delivery (µs; {@link #NONE} if there was no answer or no delivery).
+   * its first and of its last delivery (µs). {@link #NONE} where it was not sent, not answered or
+   * not delivered.
    */
   public record ArticleTiming(int counter, long sentMicros, long answerMicros, long firstMicros, long lastMicros) {
     static final long NONE = -1;
 
     String csvLine() {
-      return counter + "," + Instant.EPOCH.plus(sentMicros, ChronoUnit.MICROS) + "," + millis(answerMicros) + ","
-          + millis(firstMicros) + "," + millis(lastMicros) + "\n";
+      String sentAt = sentMicros == NONE ? "" : Instant.EPOCH.plus(sentMicros, ChronoUnit.MICROS).toString();
+      return counter + "," + sentAt + "," + millis(answerMicros) + "," + millis(firstMicros) + "," + millis(lastMicros) + "\n";
     }
 
     private static String millis(long micros) {
@@ -91,7 +92,7 @@ public record Result(
           .put("last_delivery_ms", percentiles(lastMicros)).put("publish_answer_ms", percentiles(publishAnswerMicros));
     }
 
-    /** One line per article, oldest first; an empty field where there was no answer or no delivery. */
+    /** One line per article, oldest first; an empty field for what did not happen. */
     String csv() {
       StringBuilder out = new StringBuilder("counter,published_at,answer_ms,first_delivery_ms,last_delivery_ms\n");
       articles.forEach(article -> out.append(article.csvLine()));

@@ -56,6 +56,7 @@ final class Tally {
     this.sentMicros = new AtomicLongArray(articles);
     this.answerMicros = new AtomicLongArray(articles);
     for (int i = 0; i < articles; i++) {
+      sentMicros.set(i, Result.ArticleTiming.NONE);
       answerMicros.set(i, Result.ArticleTiming.NONE);
     }
   }
