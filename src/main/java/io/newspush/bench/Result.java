@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 
 /** What one run measured, with the figures derived from it, as text and as JSON. */
@@ -66,30 +67,38 @@ public record Result(
     }
   }
 
-  /** The measured articles' timings, and the distributions of their answers, first and last deliveries. */
-  public record PerArticle(List<ArticleTiming> articles, Histogram firstMicros, Histogram lastMicros,
-                           Histogram publishAnswerMicros) {
-    static PerArticle of(List<ArticleTiming> articles) {
-      Histogram first = new Histogram(3);
-      Histogram last = new Histogram(3);
-      Histogram answer = new Histogram(3);
-      for (ArticleTiming article : articles) {
-        recordIfAny(first, article.firstMicros());
-        recordIfAny(last, article.lastMicros());
-        recordIfAny(answer, article.answerMicros());
-      }
-      return new PerArticle(List.copyOf(articles), first, last, answer);
+  /** The measured articles' timings; the distributions of their answers, first and last deliveries are drawn from them. */
+  public record PerArticle(List<ArticleTiming> articles) {
+    public PerArticle {
+      articles = List.copyOf(articles);
     }
 
-    private static void recordIfAny(Histogram histogram, long micros) {
-      if (micros != ArticleTiming.NONE) {
-        histogram.recordValue(micros);
+    public Histogram firstMicros() {
+      return histogramOf(ArticleTiming::firstMicros);
+    }
+
+    public Histogram lastMicros() {
+      return histogramOf(ArticleTiming::lastMicros);
+    }
+
+    public Histogram publishAnswerMicros() {
+      return histogramOf(ArticleTiming::answerMicros);
+    }
+
+    private Histogram histogramOf(ToLongFunction<ArticleTiming> micros) {
+      Histogram histogram = new Histogram(3);
+      for (ArticleTiming article : articles) {
+        long value = micros.applyAsLong(article);
+        if (value != ArticleTiming.NONE) {
+          histogram.recordValue(value);
+        }
       }
+      return histogram;
     }
 
     JsonObject json() {
-      return new JsonObject().put("first_delivery_ms", percentiles(firstMicros))
-          .put("last_delivery_ms", percentiles(lastMicros)).put("publish_answer_ms", percentiles(publishAnswerMicros));
+      return new JsonObject().put("first_delivery_ms", percentiles(firstMicros()))
+          .put("last_delivery_ms", percentiles(lastMicros())).put("publish_answer_ms", percentiles(publishAnswerMicros()));
     }
 
     /** One line per article, oldest first; an empty field for what did not happen. */
@@ -212,13 +221,14 @@ public record Result(
       line(out, "messages      %d bytes each on average, as received (WebSocket frame payload, SSE event)%n", messageBytes());
       line(out, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (publish -> receipt)%n",
           latencyMillis(50), latencyMillis(90), latencyMillis(99), latencyMillis(99.9), latencyMillis(100));
+      Histogram first = perArticle.firstMicros();
+      Histogram last = perArticle.lastMicros();
+      Histogram answer = perArticle.publishAnswerMicros();
       line(out, "per article   first delivery p50 %.2f  p99 %.2f  max %.2f;  last delivery p50 %.2f  p99 %.2f  max %.2f ms%n",
-          millisAt(perArticle.firstMicros(), 50), millisAt(perArticle.firstMicros(), 99),
-          millisAt(perArticle.firstMicros(), 100), millisAt(perArticle.lastMicros(), 50),
-          millisAt(perArticle.lastMicros(), 99), millisAt(perArticle.lastMicros(), 100));
+          millisAt(first, 50), millisAt(first, 99), millisAt(first, 100),
+          millisAt(last, 50), millisAt(last, 99), millisAt(last, 100));
       line(out, "publishing    answered p50 %.2f  p99 %.2f  max %.2f ms after the request was sent%n",
-          millisAt(perArticle.publishAnswerMicros(), 50), millisAt(perArticle.publishAnswerMicros(), 99),
-          millisAt(perArticle.publishAnswerMicros(), 100));
+          millisAt(answer, 50), millisAt(answer, 99), millisAt(answer, 100));
       line(out, "throughput    %.0f deliveries/s over %.2f s; this client used %.0f%% of the machine's CPU meanwhile"
           + " (%.1f%% its JIT compiler)%n", deliveriesPerSecond(), deliverySeconds, clientCpuPercent(), clientCompilerCpuPercent());
     }

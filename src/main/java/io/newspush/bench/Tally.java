@@ -126,7 +126,7 @@ final class Tally {
       timings.add(new Result.ArticleTiming(i, sentMicros.get(i), answerMicros.get(i),
           delivered ? earliest : Result.ArticleTiming.NONE, delivered ? latest : Result.ArticleTiming.NONE));
     }
-    return Result.PerArticle.of(timings);
+    return new Result.PerArticle(timings);
   }
 
   /**

@@ -78,7 +78,6 @@ class UnreadStdoutTest {
     }
   }
 
-
   private static String readAll(InputStream stream) {
     try (stream) {
       return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
