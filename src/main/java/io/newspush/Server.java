@@ -14,6 +14,7 @@ import io.newspush.gateway.ConnectionLimiter;
 import io.newspush.gateway.GatewayVerticle;
 import io.newspush.ops.Health;
 import io.newspush.ops.LimitLog;
+import io.newspush.ops.Logs;
 import io.newspush.ops.Metrics;
 import io.newspush.store.ArticleStore;
 import io.newspush.store.ConnectOptions;
@@ -81,6 +82,7 @@ public final class Server implements AutoCloseable {
       FeedStatus feedStatus = new FeedStatus();
       Metrics metrics = new Metrics();
       metrics.feedReadings(feedStatus::head, feedStatus::lag, feedStatus::reconnects);
+      metrics.logReadings(Logs.droppedLines());
       Feed feed = new Feed(vertx);
       String feedWatcher = await(vertx.deployVerticle(new FeedWatcher(feed, store, connect, config.feed(), feedStatus, metrics)));
       Health health = new Health(pool, feedStatus);

@@ -13,8 +13,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -36,6 +38,7 @@ public final class Metrics {
   private final Map<Transport, Counter> slowConsumers = new EnumMap<>(Transport.class);
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
   private final AtomicLong subscribedPatterns = new AtomicLong();
+  private final List<LongSupplier> countSources = new CopyOnWriteArrayList<>();
   private final Counter feedArticles;
   private final Counter feedArticlesFromNotifications;
   private final Timer deliveryLatency;
@@ -81,8 +84,20 @@ public final class Metrics {
     Gauge.builder("newspush_feed_head_seq", head::getAsLong).description("Last seq emitted by this node's feed").register(registry);
     Gauge.builder("newspush_feed_lag_articles", lag::getAsLong)
         .description("Sequenced articles in the database not yet emitted by this node's feed").register(registry);
-    FunctionCounter.builder("newspush_db_reconnects", reconnects, r -> r.getAsLong())
-        .description("Times the feed's LISTEN connection was re-established").register(registry);
+    countFrom("newspush_db_reconnects", "Times the feed's LISTEN connection was re-established", reconnects);
+  }
+
+  /** Registers the count of log lines dropped because the log's queue was full ({@link Logs#droppedLines()}). */
+  public void logReadings(LongSupplier droppedLines) {
+    countFrom("newspush_log_lines_dropped",
+        "Log lines dropped because stdout was not read fast enough and the log's queue was full", droppedLines);
+  }
+
+  private void countFrom(String name, String description, LongSupplier source) {
+    // A function counter holds its source weakly and, once that is collected, repeats its last
+    // value; the sources passed in are often lambdas nothing else refers to.
+    countSources.add(source);
+    FunctionCounter.builder(name, source, LongSupplier::getAsLong).description(description).register(registry);
   }
 
   public void connectionOpened(Transport transport) {
@@ -131,6 +146,10 @@ public final class Metrics {
   }
 
   public void scrape(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text());
+  }
+
+  String text() {
+    return registry.scrape();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
 import io.newspush.testing.Live;
+import io.newspush.testing.PrometheusText;
 import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node whose stdout nobody reads (a log collector that has stalled, a full pipe) keeps serving:
- * the event loops log without waiting for stdout. Once stdout is read again, the shutdown's own
- * lines still come out.
+ * the event loops log without waiting for stdout, and the lines that did not fit are counted on
+ * {@code /metrics}. Once stdout is read again, the shutdown's own lines still come out.
  */
 @ExtendWith(VertxExtension.class)
 class UnreadStdoutTest {
@@ -37,6 +38,9 @@ class UnreadStdoutTest {
    * Linux) and the log queue holds (8,192 lines) together, so both fill up before the last one.
    */
   private static final int REQUESTS = 10_000;
+  private static final int LOG_QUEUE = 8_192;
+  /** More lines than 64 KiB of them: a line is longer than 100 bytes. */
+  private static final int PIPE_LINES = 656;
 
   @Test
   void theNodeServesWhileNobodyReadsItsLog(Vertx vertx, @TempDir Path dataDir) throws Exception {
@@ -66,6 +70,10 @@ class UnreadStdoutTest {
         Live.publish(http, Live.article("ops/stdout", "日志未读 still serving"));
         assertEquals("日志未读 still serving", sse.awaitArticles(1).get(0).getString("title"));
       }
+      String metrics = http.get("/metrics").body().toString(StandardCharsets.UTF_8);
+      double dropped = PrometheusText.sum(PrometheusText.parse(metrics), "newspush_log_lines_dropped_total");
+      assertTrue(dropped >= REQUESTS - LOG_QUEUE - PIPE_LINES,
+          "at least the lines that fitted neither the pipe nor the queue are counted as dropped, but only " + dropped + " were");
 
       CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
       node.toHandle().destroy();
