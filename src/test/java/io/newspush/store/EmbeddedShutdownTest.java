@@ -3,6 +3,7 @@ package io.newspush.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node with its embedded PostgreSQL (no database configured) stops it last on SIGTERM, after its
- * own connections, and never leaves it running, not even when it is stopped in the middle of
- * starting.
+ * A node with its embedded PostgreSQL (no database configured) stops it last on SIGTERM or Ctrl-C,
+ * after its own connections, and never leaves it running, not even when it is stopped in the
+ * middle of starting.
  */
 @ExtendWith(VertxExtension.class)
 class EmbeddedShutdownTest {
@@ -62,6 +63,24 @@ class EmbeddedShutdownTest {
       assertFalse(output.contains("LISTEN connection to PostgreSQL lost"), "PostgreSQL stopped under the feed:\n" + output);
       assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
       assertFalse(output.contains("Discarding message"), "an article was in flight to a gateway already gone:\n" + output);
+      assertStopped(postgres);
+    }
+  }
+
+  @Test
+  void ctrlCStopsTheServerThenPostgresAndExitsWith130(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    int port = TestNode.freePort();
+    Path log = dataDir.resolve("node.log");
+    try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
+      node.awaitReady(port, Duration.ofSeconds(120));
+      assumeFalse(node.ignoresSigint(), "SIGINT is ignored by whatever started this test run, so Ctrl-C cannot reach the node");
+      Live.publish(new Http(vertx, port), Live.article("ops/shutdown", "中断 interrupted"));
+      long postgres = postmasterPid(dataDir);
+
+      assertEquals(130, node.interrupt(Duration.ofSeconds(60)), "Ctrl-C exits with 130, as the README says\n" + node.logTail());
+      String output = Files.readString(log);
+      assertTrue(output.contains("newspush stopped in"), "the shutdown ran to its end:\n" + output);
+      assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
       assertStopped(postgres);
     }
   }

@@ -80,6 +80,39 @@ public final class NodeProcess implements AutoCloseable {
     return exitValue(timeout);
   }
 
+  /**
+   * SIGINT, as Ctrl-C in a terminal sends; waits for the exit and returns its value. Only
+   * meaningful when {@link #ignoresSigint()} is false.
+   */
+  public int interrupt(Duration timeout) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new AssertionError("kill -INT " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return exitValue(timeout);
+  }
+
+  /**
+   * Whether the process started with SIGINT ignored, inherited from whatever started the tests
+   * (a shell runs background jobs so): the JVM then leaves it ignored and Ctrl-C cannot reach it.
+   */
+  public boolean ignoresSigint() {
+    try {
+      String mask = Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+          .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+      return (Long.parseUnsignedLong(mask, 16) & (1L << (2 - 1))) != 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Waits for the process to exit on its own and returns its exit value. */
   public int exitValue(Duration timeout) {
     try {
