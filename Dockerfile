@@ -32,4 +32,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${NEWSPUSH_HTTP_PORT:-8080}/health/ready" || exit 1
 STOPSIGNAL SIGTERM
 # Exec form: java is PID 1 and receives SIGTERM itself (clean shutdown, exit code 0).
-ENTRYPOINT ["java", "-XX:+UseParallelGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/newspush/newspush.jar"]
+ENTRYPOINT ["java", "-XX:+UseParallelGC", "-XX:CompileThresholdScaling=0.1", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/newspush/newspush.jar"]

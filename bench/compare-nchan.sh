@@ -30,7 +30,7 @@
 # second) reaches its C2 compilation only 20-30 s into a run, and that compilation, in the
 # measured window, took a core for a few tenths of a second from whichever server it caught.
 # The memory scenario measures a cold server, whose heap has not grown yet. newspush runs with the JVM options the README recommends
-# (NEWSPUSH_JAVA_OPTS, default -XX:+UseParallelGC) and logs its GC pauses to the work directory.
+# (NEWSPUSH_JAVA_OPTS, default -XX:+UseParallelGC -XX:CompileThresholdScaling=0.1) and logs its GC pauses to the work directory.
 # The client runs with BENCH_JAVA_OPTS against both servers: the parallel collector (it uses more
 # CPU than either server, on the same two cores, and G1's concurrent refinement threads were
 # about a tenth of it) and a 1 GB young generation, touched at start. Bench collects its garbage
@@ -53,7 +53,7 @@ A_ROUNDS=${A_ROUNDS:-$([ "${QUICK:-0}" = 1 ] && echo 1 || echo 3)}
 # Every scenario publishes articles of this size at this rate (issue 7: ~600 bytes at 10/s).
 ARTICLE_BYTES=600
 RATE=10
-NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC}
+NEWSPUSH_JAVA_OPTS=${NEWSPUSH_JAVA_OPTS:--XX:+UseParallelGC -XX:CompileThresholdScaling=0.1}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms2g -Xmn1g -XX:+AlwaysPreTouch}
 # newspush's keep-alive defaults (conf/newspush.json), given to both servers: Nchan sends none
 # unless told, and a client that answers pings and reads comments from one server only is not
