@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * log file that failure messages quote. A JVM shutdown hook kills it should the test run abort.
  */
 public final class NodeProcess implements AutoCloseable {
+  private static final int SIGINT = 2;
   private final Process process;
   private final Path log;
   private final Thread reaper;
@@ -107,7 +108,8 @@ public final class NodeProcess implements AutoCloseable {
     try {
       String mask = Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
           .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
-      return (Long.parseUnsignedLong(mask, 16) & (1L << (2 - 1))) != 0;
+      // Bit n - 1 of the hexadecimal mask stands for signal n; SIGINT is 2.
+      return (Long.parseUnsignedLong(mask, 16) & (1L << (SIGINT - 1))) != 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
