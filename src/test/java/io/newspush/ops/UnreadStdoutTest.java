@@ -39,7 +39,10 @@ class UnreadStdoutTest {
    */
   private static final int REQUESTS = 10_000;
   private static final int LOG_QUEUE = 8_192;
-  /** More lines than 64 KiB of them: a line is longer than 100 bytes. */
+  /**
+   * More lines than a pipe holds: 64 KiB (16 pages of 4 KiB, Linux's default on x86-64) and a line
+   * longer than 100 bytes. With larger pages the pipe would hold more than this test writes.
+   */
   private static final int PIPE_LINES = 656;
 
   @Test
