@@ -41,7 +41,7 @@ class PackagedJarIT {
     assertTrue(Files.isRegularFile(jar), jar + " (what the image copies) was built by mvn package");
 
     int port = TestNode.freePort();
-    Process server = start(jar, port, dataDir, Files.createTempFile("newspush-jar", ".log"));
+    Process server = start(jar, port, dataDir, dataDir.resolve("server.log"));
     try {
       Http http = new Http(vertx, port);
       Await.until(http::ready, Duration.ofSeconds(60), () -> "the packaged server did not become ready");
@@ -67,12 +67,13 @@ class PackagedJarIT {
   @Test
   void withoutTheNativeTransportEveryDeliveryTakesThePipelineAndArrives(Vertx vertx, @TempDir Path dataDir) throws Exception {
     int port = TestNode.freePort();
-    Path log = Files.createTempFile("newspush-nio", ".log");
+    Path log = dataDir.resolve("server.log");
     Process server = start(Path.of("target/newspush.jar"), port, dataDir, log, "-Dio.netty.transport.noNative=true");
     try {
       Http http = new Http(vertx, port);
       Await.until(http::ready, Duration.ofSeconds(60), () -> "the server without epoll did not become ready");
-      assertTrue(Files.readString(log).contains("transport: NIO"), "the server runs on NIO, as this test needs: " + log);
+      String startUp = Files.readString(log);
+      assertTrue(startUp.contains("transport: NIO"), "the server runs on NIO, as this test needs; its log:\n" + startUp);
       try (SseClient sse = SseClient.connect(vertx, port, "/v1/sse?topics=nio/**");
            WsClient ws = WsClient.connect(vertx, port, "/v1/ws?topics=nio/**")) {
         ws.awaitMessage("subscribed");
