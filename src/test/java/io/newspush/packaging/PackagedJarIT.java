@@ -9,6 +9,7 @@ import io.newspush.testing.SseClient;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.TestPostgres;
 import io.newspush.testing.WsClient;
+import io.newspush.testing.reliability.NodeProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -91,7 +92,7 @@ class PackagedJarIT {
   }
 
   private static Process start(Path jar, int port, Path dataDir, Path log, String... jvmOptions) throws IOException {
-    List<String> command = new ArrayList<>(List.of("java"));
+    List<String> command = new ArrayList<>(List.of("java", NodeProcess.VERTX_CACHE_IN_BUILD_DIRECTORY));
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)

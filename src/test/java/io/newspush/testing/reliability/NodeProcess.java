@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  * log file that failure messages quote. A JVM shutdown hook kills it should the test run abort.
  */
 public final class NodeProcess implements AutoCloseable {
+  /**
+   * Where a node started by a test keeps Vert.x's file cache: in the build directory rather than
+   * /tmp, because a node a test kills with SIGKILL never removes its {@code vertx-cache-*}
+   * directory.
+   */
+  public static final String VERTX_CACHE_IN_BUILD_DIRECTORY =
+      "-Dvertx.cacheDirBase=" + Path.of("target", "vertx-cache").toAbsolutePath();
   private static final int SIGINT = 2;
   private final Process process;
   private final Path log;
@@ -48,7 +55,7 @@ public final class NodeProcess implements AutoCloseable {
   public static ProcessBuilder builder(Map<String, String> environment) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.newspush.Main");
+        VERTX_CACHE_IN_BUILD_DIRECTORY, "-cp", System.getProperty("java.class.path"), "io.newspush.Main");
     builder.environment().keySet().removeIf(name -> name.startsWith("NEWSPUSH_"));
     builder.environment().putAll(environment);
     return builder;
