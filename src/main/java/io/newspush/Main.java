@@ -6,6 +6,7 @@ import io.newspush.config.ConfigLoader;
 import io.newspush.ops.Logs;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,11 +98,24 @@ public final class Main {
   }
 
   /** Runs the action the first time it is asked to, and never again: a second signal does not close twice. */
+  /**
+   * Runs {@code action} on the first call only. Later calls, from other threads, wait until that
+   * run has finished: a second SIGTERM or Ctrl-C during the shutdown would otherwise go straight
+   * on to {@code System.exit}, cutting the shutdown short (the embedded database stopped by its
+   * own hook under the server, the last log lines lost).
+   */
   private static Runnable once(Runnable action) {
-    AtomicBoolean done = new AtomicBoolean();
+    AtomicBoolean started = new AtomicBoolean();
+    CompletableFuture<Void> finished = new CompletableFuture<>();
     return () -> {
-      if (done.compareAndSet(false, true)) {
-        action.run();
+      if (started.compareAndSet(false, true)) {
+        try {
+          action.run();
+        } finally {
+          finished.complete(null);
+        }
+      } else {
+        finished.join();
       }
     };
   }

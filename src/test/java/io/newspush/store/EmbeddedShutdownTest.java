@@ -8,16 +8,22 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import io.newspush.testing.Await;
 import io.newspush.testing.Http;
 import io.newspush.testing.Live;
+import io.newspush.testing.PrometheusText;
 import io.newspush.testing.TestNode;
 import io.newspush.testing.reliability.NodeProcess;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,10 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node with its embedded PostgreSQL (no database configured) stops it last on SIGTERM or Ctrl-C,
  * after its own connections, and never leaves it running, not even when it is stopped in the
- * middle of starting.
+ * middle of starting; a second SIGTERM during the shutdown does not cut it short.
  */
 @ExtendWith(VertxExtension.class)
 class EmbeddedShutdownTest {
+  private static final int STREAMS = 2_000;
 
   @Test
   void sigtermClosesTheServerBeforePostgres(Vertx vertx, @TempDir Path dataDir) throws Exception {
@@ -86,6 +93,38 @@ class EmbeddedShutdownTest {
   }
 
   @Test
+  void aSecondSigtermDuringTheShutdownLetsItFinish(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    int port = TestNode.freePort();
+    Path log = dataDir.resolve("node.log");
+    try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
+      node.awaitReady(port, Duration.ofSeconds(120));
+      Http http = new Http(vertx, port);
+      Live.publish(http, Live.article("ops/shutdown", "再次 again"));
+      long postgres = postmasterPid(dataDir);
+      // Enough open streams that closing them keeps the shutdown busy for a few hundred
+      // milliseconds, long enough for the second signal to arrive in the middle of it.
+      NetClient tcp = vertx.createNetClient();
+      for (int i = 0; i < STREAMS; i++) {
+        NetSocket socket = tcp.connect(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        socket.write("GET /v1/sse?topics=ops/** HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      }
+      Await.until(() -> openStreams(http) >= STREAMS, Duration.ofSeconds(30), () -> "the node did not open all " + STREAMS + " streams");
+      ProcessHandle process = ProcessHandle.of(node.pid()).orElseThrow();
+
+      process.destroy();
+      Await.until(() -> logContains(log, "newspush shutting down"), Duration.ofSeconds(30),
+          () -> "the first SIGTERM did not start the shutdown:\n" + node.logTail());
+      process.destroy();
+
+      assertEquals(0, node.exitValue(Duration.ofSeconds(60)), node.logTail());
+      String output = Files.readString(log);
+      assertTrue(output.contains("newspush stopped in"), "the second SIGTERM cut the shutdown short:\n" + output);
+      assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
+      assertStopped(postgres);
+    }
+  }
+
+  @Test
   void sigtermDuringStartUpLeavesNoPostgresBehind(@TempDir Path dataDir) throws Exception {
     int port = TestNode.freePort();
     try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), dataDir.resolve("node.log"))) {
@@ -108,6 +147,19 @@ class EmbeddedShutdownTest {
         "NEWSPUSH_HTTP_PORT", Integer.toString(port),
         "NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN,
         "NEWSPUSH_DATA_DIR", dataDir.toString());
+  }
+
+  private static double openStreams(Http http) {
+    return PrometheusText.value(PrometheusText.parse(http.get("/metrics").body().toString(StandardCharsets.UTF_8)),
+        "newspush_connections", Map.of("transport", "sse"));
+  }
+
+  private static boolean logContains(Path log, String text) {
+    try {
+      return Files.readString(log).contains(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Path postmasterFile(Path dataDir) {
