@@ -43,10 +43,7 @@ class EmbeddedShutdownTest {
     int port = TestNode.freePort();
     Path log = dataDir.resolve("node.log");
     try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
-      node.awaitReady(port, Duration.ofSeconds(120));
-      Http http = new Http(vertx, port);
-      Live.publish(http, Live.article("ops/shutdown", "关机 shutdown"));
-      long postgres = postmasterPid(dataDir);
+      long postgres = readyWithOneArticle(node, new Http(vertx, port), port, dataDir, "关机 shutdown");
       // Articles keep coming while the node stops, from several publishers at once.
       List<Thread> publishers = IntStream.range(0, 4).mapToObj(i -> new Thread(() -> {
         Http own = new Http(vertx, port);
@@ -79,10 +76,8 @@ class EmbeddedShutdownTest {
     int port = TestNode.freePort();
     Path log = dataDir.resolve("node.log");
     try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
-      node.awaitReady(port, Duration.ofSeconds(120));
+      long postgres = readyWithOneArticle(node, new Http(vertx, port), port, dataDir, "中断 interrupted");
       assumeFalse(node.ignoresSigint(), "SIGINT is ignored by whatever started this test run, so Ctrl-C cannot reach the node");
-      Live.publish(new Http(vertx, port), Live.article("ops/shutdown", "中断 interrupted"));
-      long postgres = postmasterPid(dataDir);
 
       assertEquals(130, node.interrupt(Duration.ofSeconds(60)), "Ctrl-C exits with 130, as the README says\n" + node.logTail());
       String output = Files.readString(log);
@@ -97,10 +92,8 @@ class EmbeddedShutdownTest {
     int port = TestNode.freePort();
     Path log = dataDir.resolve("node.log");
     try (NodeProcess node = NodeProcess.start(embedded(dataDir, port), log)) {
-      node.awaitReady(port, Duration.ofSeconds(120));
       Http http = new Http(vertx, port);
-      Live.publish(http, Live.article("ops/shutdown", "再次 again"));
-      long postgres = postmasterPid(dataDir);
+      long postgres = readyWithOneArticle(node, http, port, dataDir, "再次 again");
       // Enough open streams that closing them keeps the shutdown busy for a few hundred
       // milliseconds, long enough for the second signal to arrive in the middle of it.
       NetClient tcp = vertx.createNetClient();
@@ -147,6 +140,13 @@ class EmbeddedShutdownTest {
         "NEWSPUSH_HTTP_PORT", Integer.toString(port),
         "NEWSPUSH_PUBLISHER_TOKEN", TestNode.TOKEN,
         "NEWSPUSH_DATA_DIR", dataDir.toString());
+  }
+
+  /** Waits until the node is ready, publishes one article through it and returns its PostgreSQL's pid. */
+  private static long readyWithOneArticle(NodeProcess node, Http http, int port, Path dataDir, String title) throws IOException {
+    node.awaitReady(port, Duration.ofSeconds(120));
+    Live.publish(http, Live.article("ops/shutdown", title));
+    return postmasterPid(dataDir);
   }
 
   private static double openStreams(Http http) {
