@@ -62,12 +62,9 @@ class EmbeddedShutdownTest {
       for (Thread publisher : publishers) {
         publisher.join(Duration.ofSeconds(30).toMillis());
       }
-      String output = Files.readString(log);
-      assertTrue(output.contains("newspush stopped in"), output);
+      String output = assertStoppedInOrder(log, postgres);
       assertFalse(output.contains("LISTEN connection to PostgreSQL lost"), "PostgreSQL stopped under the feed:\n" + output);
-      assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
       assertFalse(output.contains("Discarding message"), "an article was in flight to a gateway already gone:\n" + output);
-      assertStopped(postgres);
     }
   }
 
@@ -80,10 +77,7 @@ class EmbeddedShutdownTest {
       assumeFalse(node.ignoresSigint(), "SIGINT is ignored by whatever started this test run, so Ctrl-C cannot reach the node");
 
       assertEquals(130, node.interrupt(Duration.ofSeconds(60)), "Ctrl-C exits with 130, as the README says\n" + node.logTail());
-      String output = Files.readString(log);
-      assertTrue(output.contains("newspush stopped in"), "the shutdown ran to its end:\n" + output);
-      assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
-      assertStopped(postgres);
+      assertStoppedInOrder(log, postgres);
     }
   }
 
@@ -110,10 +104,7 @@ class EmbeddedShutdownTest {
       process.destroy();
 
       assertEquals(0, node.exitValue(Duration.ofSeconds(60)), node.logTail());
-      String output = Files.readString(log);
-      assertTrue(output.contains("newspush stopped in"), "the second SIGTERM cut the shutdown short:\n" + output);
-      assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
-      assertStopped(postgres);
+      assertStoppedInOrder(log, postgres);
     }
   }
 
@@ -147,6 +138,18 @@ class EmbeddedShutdownTest {
     node.awaitReady(port, Duration.ofSeconds(120));
     Live.publish(http, Live.article("ops/shutdown", title));
     return postmasterPid(dataDir);
+  }
+
+  /**
+   * The shutdown ran to its end, PostgreSQL did not end the node's connections (it stopped after
+   * them) and is gone. Returns the node's log.
+   */
+  private static String assertStoppedInOrder(Path log, long postgres) throws IOException {
+    String output = Files.readString(log);
+    assertTrue(output.contains("newspush stopped in"), "the shutdown did not run to its end:\n" + output);
+    assertFalse(output.contains("57P01"), "PostgreSQL terminated the node's connections:\n" + output);
+    assertStopped(postgres);
+    return output;
   }
 
   private static double openStreams(Http http) {
