@@ -97,7 +97,6 @@ public final class Main {
     }
   }
 
-  /** Runs the action the first time it is asked to, and never again: a second signal does not close twice. */
   /**
    * Runs {@code action} on the first call only. Later calls, from other threads, wait until that
    * run has finished: a second SIGTERM or Ctrl-C during the shutdown would otherwise go straight
