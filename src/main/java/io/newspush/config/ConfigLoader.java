@@ -80,7 +80,10 @@ public final class ConfigLoader {
   }
 
   private static Config build(Settings s) {
-    int cores = Runtime.getRuntime().availableProcessors();
+    // One gateway per event loop, as Vert.x sizes them: two per core. An article's fan-out is then
+    // cut into smaller shares than one per core, and the scheduler spreads their ends over both
+    // cores instead of leaving one idle while the other finishes (docs/performance.md, point 20).
+    int eventLoops = 2 * Runtime.getRuntime().availableProcessors();
     int gateways = s.integer("http.gateways", 0, 1024);
     String dbUrl = s.string("db.url");
     if (dbUrl != null && !dbUrl.isBlank()
@@ -119,7 +122,7 @@ public final class ConfigLoader {
         new Config.Http(
             s.nonBlank("http.host"),
             s.integer("http.port", 0, 65535),
-            gateways == 0 ? cores : gateways,
+            gateways == 0 ? eventLoops : gateways,
             list(s.string("http.cors_origins")),
             tlsCert,
             tlsKey),

@@ -35,6 +35,8 @@ class ConfigurationTest {
     assertEquals(64, config.limits().patterns());
     assertEquals(1024 * 1024, config.limits().publishBytes());
     assertEquals(15, config.sse().pingInterval().toSeconds());
+    assertEquals(2 * Runtime.getRuntime().availableProcessors(), config.http().gateways(),
+        "one gateway per event loop, two per core");
   }
 
   @Test
