@@ -1,5 +1,6 @@
 package io.newspush.config;
 
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class ConfigLoader {
     // One gateway per event loop, as Vert.x sizes them: two per core. An article's fan-out is then
     // cut into smaller shares than one per core, and the scheduler spreads their ends over both
     // cores instead of leaving one idle while the other finishes (docs/performance.md, point 20).
-    int eventLoops = 2 * Runtime.getRuntime().availableProcessors();
+    int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int gateways = s.integer("http.gateways", 0, 1024);
     String dbUrl = s.string("db.url");
     if (dbUrl != null && !dbUrl.isBlank()

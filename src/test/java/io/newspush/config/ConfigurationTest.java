@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,7 @@ class ConfigurationTest {
     assertEquals(64, config.limits().patterns());
     assertEquals(1024 * 1024, config.limits().publishBytes());
     assertEquals(15, config.sse().pingInterval().toSeconds());
-    assertEquals(2 * Runtime.getRuntime().availableProcessors(), config.http().gateways(),
-        "one gateway per event loop, two per core");
+    assertEquals(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.http().gateways(), "one gateway per event loop");
   }
 
   @Test
