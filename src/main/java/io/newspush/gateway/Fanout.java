@@ -21,7 +21,7 @@ final class Fanout {
    * A long fan-out offers its core to other runnable threads after this many deliveries. The
    * kernel would otherwise let it run to its next scheduler tick (4 ms on a 250 Hz kernel) while
    * threads it has just woken wait: clients on the same machine, the database, the event loop
-   * that answers the next publish. With two gateways fanning out on two cores, the first
+   * that answers the next publish. With gateways fanning out on both cores, the first
    * deliveries then waited a tick in a fifth to a third of the benchmark's articles, in 1-6 %
    * with this (docs/performance.md, "The scheduler's tick at the start of a fan-out"). When
    * nothing else is runnable, a yield returns at once.
