@@ -96,12 +96,11 @@ class EmbeddedShutdownTest {
         socket.write("GET /v1/sse?topics=ops/** HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       }
       Await.until(() -> openStreams(http) >= STREAMS, Duration.ofSeconds(30), () -> "the node did not open all " + STREAMS + " streams");
-      ProcessHandle process = ProcessHandle.of(node.pid()).orElseThrow();
 
-      process.destroy();
+      node.sigterm();
       Await.until(() -> logContains(log, "newspush shutting down"), Duration.ofSeconds(30),
           () -> "the first SIGTERM did not start the shutdown:\n" + node.logTail());
-      process.destroy();
+      node.sigterm();
 
       assertEquals(0, node.exitValue(Duration.ofSeconds(60)), node.logTail());
       assertStoppedInOrder(log, postgres);

@@ -84,8 +84,13 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM, as {@code docker stop} and Kubernetes send; waits for the exit and returns its value. */
   public int terminate(Duration timeout) {
-    process.destroy();
+    sigterm();
     return exitValue(timeout);
+  }
+
+  /** SIGTERM without waiting for the exit: for a test that signals again during the shutdown. */
+  public void sigterm() {
+    process.destroy();
   }
 
   /**
